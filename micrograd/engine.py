@@ -1,0 +1,375 @@
+"""The autograd engine: `Value`, a scalar that remembers how it was made.
+
+Every op computes its result *and* the local derivative of that result with respect to
+each input (its `local_grads`), and stores both with the inputs (its `children`).
+`backward()` then needs only one rule, the chain rule, written once:
+
+    child.grad += local_grad * node.grad
+
+applied to every edge, visiting each node after every node that uses it. What this
+teaches: a derivative of a big expression is a sum over paths of products of small
+local derivatives, and an engine only has to record those small ones.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from operator import attrgetter
+from typing import Union
+
+Number = int | float
+Operand = Union["Value", int, float]
+
+# Whether ops record the graph. A module global (not thread-local) keeps op
+# construction fast; `no_grad()` is the only thing that changes it.
+_recording = True
+
+
+@contextmanager
+def no_grad() -> Iterator[None]:
+    """Compute values without recording a graph, e.g. to evaluate or plot a model.
+
+    Values made inside have no children, so they cost less memory and time and
+    `backward()` stops at them.
+
+    >>> x = Value(3.0)
+    >>> with no_grad():
+    ...     y = x * x
+    >>> y.data, y._children
+    (9.0, ())
+    """
+    global _recording
+    previous = _recording
+    _recording = False
+    try:
+        yield
+    finally:
+        _recording = previous
+
+
+def is_recording() -> bool:
+    """True unless inside `no_grad()`."""
+    return _recording
+
+
+def _as_float(data: object, what: str = "Value") -> float:
+    """Convert a real number to float; anything else is a TypeError naming its type."""
+    # bool is an int and numpy scalars register as numbers.Real, so all of them pass.
+    if isinstance(data, numbers.Real):
+        return float(data)
+    raise TypeError(
+        f"{what} needs a real number (int, float, bool), got {type(data).__name__}: {data!r}"
+    )
+
+
+def _stable_sigmoid(x: float) -> float:
+    # exp of a large positive number overflows, so only ever exponentiate -|x|.
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+class Value:
+    """A scalar in a computation graph: its `data`, its `grad`, and how it was made.
+
+    >>> a = Value(2.0, label="a")
+    >>> b = a * a + 1
+    >>> b.backward()
+    >>> b.data, a.grad
+    (5.0, 4.0)
+    """
+
+    # Slots: less memory per node, and a typo such as `v.gard = 1` fails loudly.
+    __slots__ = ("data", "grad", "label", "_children", "_local_grads", "_op")
+
+    data: float
+    grad: float
+    label: str
+    _children: tuple[Value, ...]
+    _local_grads: tuple[float, ...]
+    _op: str
+
+    def __init__(
+        self,
+        data: Number,
+        label: str = "",
+        _children: tuple[Value, ...] = (),
+        _local_grads: tuple[float, ...] = (),
+        _op: str = "",
+    ) -> None:
+        # Ops always pass a float; only user input needs converting and checking.
+        self.data = data if type(data) is float else _as_float(data)
+        self.grad = 0.0
+        if type(label) is not str:
+            raise TypeError(
+                f"label must be a str, got {type(label).__name__}: {label!r}. "
+                "Call Value(data, label='x'); ops record their inputs themselves."
+            )
+        self.label = label
+        if _recording:
+            self._children = _children
+            self._local_grads = _local_grads
+        else:
+            self._children = ()
+            self._local_grads = ()
+        self._op = _op
+
+    # ----------------------------------------------------------------- basics
+
+    def __repr__(self) -> str:
+        label = f", label={self.label!r}" if self.label else ""
+        return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
+
+    def __float__(self) -> float:
+        return self.data
+
+    # Comparisons look at data only. == and hash stay by identity (the defaults),
+    # because graphs keep values in sets and dicts.
+    def __lt__(self, other: Operand) -> bool:
+        return self.data < _data_of(other, "<")
+
+    def __le__(self, other: Operand) -> bool:
+        return self.data <= _data_of(other, "<=")
+
+    def __gt__(self, other: Operand) -> bool:
+        return self.data > _data_of(other, ">")
+
+    def __ge__(self, other: Operand) -> bool:
+        return self.data >= _data_of(other, ">=")
+
+    # ------------------------------------------------------- primitive ops
+    # Each op: compute the result, compute d(result)/d(child) for each child,
+    # return a new Value holding both. Nothing else; backward() does the rest.
+
+    def __add__(self, other: Operand) -> Value:
+        """x + y; d/dx = 1, d/dy = 1"""
+        other = _as_value(other, "+")
+        return Value(self.data + other.data, "", (self, other), (1.0, 1.0), "+")
+
+    def __sub__(self, other: Operand) -> Value:
+        """x - y; d/dx = 1, d/dy = -1"""
+        other = _as_value(other, "-")
+        return Value(self.data - other.data, "", (self, other), (1.0, -1.0), "-")
+
+    def __mul__(self, other: Operand) -> Value:
+        """x * y; d/dx = y, d/dy = x"""
+        other = _as_value(other, "*")
+        return Value(self.data * other.data, "", (self, other), (other.data, self.data), "*")
+
+    def __truediv__(self, other: Operand) -> Value:
+        """x / y; d/dx = 1/y, d/dy = -x/y**2"""
+        other = _as_value(other, "/")
+        if other.data == 0.0:
+            raise ZeroDivisionError(f"division by zero: {self.data!r} / {other.data!r}")
+        inverse = 1.0 / other.data
+        out = self.data * inverse
+        return Value(out, "", (self, other), (inverse, -out * inverse), "/")
+
+    def __pow__(self, other: Operand) -> Value:
+        """x ** y; d/dx = y * x**(y-1), d/dy = x**y * ln(x) (only when y is a Value)"""
+        x = self.data
+        y = _data_of(other, "**")
+        if x < 0 and isinstance(other, Value):
+            raise ValueError(
+                f"** with a Value exponent needs a base >= 0, got {x!r} ** {y!r}: the "
+                "exponent's gradient x**y * ln(x) is not real for a negative base."
+            )
+        if x < 0 and not y.is_integer():
+            raise ValueError(
+                f"** of a negative base needs a whole-number exponent, got {x!r} ** {y!r}: "
+                "the result would be complex. Use abs() on the base, or a whole exponent."
+            )
+        if x == 0 and y < 0:
+            raise ZeroDivisionError(f"0 ** negative is undefined, got {x!r} ** {y!r}")
+        try:
+            out = x**y
+        except OverflowError:
+            raise OverflowError(
+                f"** overflows a float: {x!r} ** {y!r}; scale the inputs down"
+            ) from None
+        # y * x**(y-1), written with out so that it saturates to inf instead of raising.
+        dx = y * out / x if x != 0 else _power_slope_at_zero(y)
+        if not isinstance(other, Value):
+            return Value(out, "", (self,), (dx,), f"**{y:g}")
+        if x == 0:
+            # d/dy of 0**y is 0 for y > 0 (the result stays 0); at y == 0 it is -inf.
+            dy = 0.0 if y > 0 else -math.inf
+        else:
+            dy = out * math.log(x)
+        return Value(out, "", (self, other), (dx, dy), "**")
+
+    def __neg__(self) -> Value:
+        """-x; d/dx = -1"""
+        return Value(-self.data, "", (self,), (-1.0,), "neg")
+
+    def __abs__(self) -> Value:
+        """|x|; d/dx = sign(x), taken as 0 at x = 0 (as in PyTorch)"""
+        x = self.data
+        sign = 1.0 if x > 0 else -1.0 if x < 0 else 0.0
+        return Value(abs(x), "", (self,), (sign,), "abs")
+
+    def exp(self) -> Value:
+        """e**x; d/dx = e**x"""
+        try:
+            out = math.exp(self.data)
+        except OverflowError:
+            raise OverflowError(
+                f"exp overflows a float for inputs above 709.78, got {self.data!r}"
+            ) from None
+        return Value(out, "", (self,), (out,), "exp")
+
+    def log(self) -> Value:
+        """ln(x); d/dx = 1/x"""
+        x = self.data
+        if not x > 0:
+            raise ValueError(f"log is defined for positive numbers, got {x!r}")
+        return Value(math.log(x), "", (self,), (1.0 / x,), "log")
+
+    def tanh(self) -> Value:
+        """tanh(x); d/dx = 1 - tanh(x)**2"""
+        t = math.tanh(self.data)  # math.tanh saturates to +-1.0 and never overflows
+        return Value(t, "", (self,), (1.0 - t * t,), "tanh")
+
+    def sigmoid(self) -> Value:
+        """sigmoid(x) = 1 / (1 + e**-x); d/dx = s * (1 - s)"""
+        s = _stable_sigmoid(self.data)
+        return Value(s, "", (self,), (s * (1.0 - s),), "sigmoid")
+
+    def relu(self) -> Value:
+        """max(0, x); d/dx = 1 if x > 0 else 0"""
+        x = self.data
+        if x > 0:
+            return Value(x, "", (self,), (1.0,), "relu")
+        return Value(0.0, "", (self,), (0.0,), "relu")
+
+    @staticmethod
+    def sum(terms: Iterable[Operand]) -> Value:
+        """x1 + x2 + ... + xn as one node; d/dxi = 1
+
+        One node instead of a chain n deep: a loss over 1,000 samples stays shallow.
+        """
+        children = tuple(_as_value(term, "Value.sum") for term in terms)
+        total = math.fsum(child.data for child in children)
+        return Value(total, "", children, (1.0,) * len(children), "sum")
+
+    @staticmethod
+    def dot(weights: Iterable[Operand], inputs: Iterable[Operand]) -> Value:
+        """w1*x1 + ... + wn*xn as one node; d/dwi = xi, d/dxi = wi
+
+        A neuron's weighted sum in one node, instead of 2n - 1.
+        """
+        ws = tuple(_as_value(w, "Value.dot") for w in weights)
+        xs = tuple(_as_value(x, "Value.dot") for x in inputs)
+        if len(ws) != len(xs):
+            raise ValueError(
+                f"Value.dot needs as many weights as inputs, got {len(ws)} and {len(xs)}"
+            )
+        w_data = tuple(w.data for w in ws)
+        x_data = tuple(x.data for x in xs)
+        total = math.fsum(w * x for w, x in zip(w_data, x_data))
+        return Value(total, "", ws + xs, x_data + w_data, "dot")
+
+    # --------------------------------------------------------- derived ops
+    # Built from the primitives above, so they need no derivative of their own.
+
+    def __radd__(self, other: Operand) -> Value:  # 2 + x is x's left operand turned around
+        return _as_value(other, "+") + self
+
+    def __rsub__(self, other: Operand) -> Value:
+        return _as_value(other, "-") - self
+
+    def __rmul__(self, other: Operand) -> Value:
+        return _as_value(other, "*") * self
+
+    def __rtruediv__(self, other: Operand) -> Value:
+        return _as_value(other, "/") / self
+
+    def __rpow__(self, other: Operand) -> Value:  # 2 ** x: a Value exponent
+        return _as_value(other, "**") ** self
+
+    # -------------------------------------------------------------- backward
+
+    def backward(self) -> None:
+        """Add d(self)/d(v) to `v.grad` for every value v in this graph.
+
+        Grads accumulate, as in PyTorch: call `zero_grad()` between passes unless
+        you mean to add them up. Each pass adds exactly one d(self)/d(v), so two
+        passes give exactly twice the grads of one, on every value.
+        """
+        order = _topological_order(self)
+        if self.grad != 0.0:
+            warnings.warn(
+                f"backward() called again on {self!r} without zero_grad(): grads from the "
+                "earlier pass are kept and this pass adds to them. Call zero_grad() first "
+                "if you want fresh grads.",
+                stacklevel=2,
+            )
+        # This pass must propagate only its own contributions, not grads left over from
+        # an earlier pass, or every extra pass would multiply them (micrograd 0.1.0's bug).
+        leftovers = any(map(_grad_of, order))
+        if leftovers:
+            earlier = [node.grad for node in order]
+            for node in order:
+                node.grad = 0.0
+        self.grad = 1.0
+        for node in reversed(order):
+            grad = node.grad
+            for child, local_grad in zip(node._children, node._local_grads):
+                child.grad += local_grad * grad  # += : a value can feed several ops
+        if leftovers:
+            for node, grad in zip(order, earlier):
+                node.grad += grad
+
+    def zero_grad(self) -> None:
+        """Set the grad of every value in this graph to 0."""
+        for node in _topological_order(self):
+            node.grad = 0.0
+
+
+_grad_of = attrgetter("grad")
+
+
+def _topological_order(root: Value) -> list[Value]:
+    """Every value in root's graph, each one after all of its children.
+
+    An explicit stack instead of recursion, so a graph of any depth works.
+    """
+    order: list[Value] = []
+    visited: set[Value] = set()
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            order.append(node)
+        elif node not in visited:
+            visited.add(node)
+            stack.append((node, True))
+            # Reversed so that the first child is finished first: a natural reading order.
+            stack.extend((child, False) for child in reversed(node._children))
+    return order
+
+
+def _power_slope_at_zero(y: float) -> float:
+    """d/dx of x**y at x = 0: 0 for y == 0 or y > 1, 1 for y == 1, +inf for 0 < y < 1."""
+    if y == 0 or y > 1:
+        return 0.0
+    if y == 1:
+        return 1.0
+    return math.inf
+
+
+def _as_value(other: object, op: str) -> Value:
+    if isinstance(other, Value):
+        return other
+    return Value(_as_float(other, f"the other operand of {op}"))
+
+
+def _data_of(other: object, op: str) -> float:
+    if isinstance(other, Value):
+        return other.data
+    return _as_float(other, f"the other operand of {op}")
