@@ -26,6 +26,9 @@ def away_from_zero(low: float, high: float) -> SearchStrategy[float]:
 
 ANY = between(-100.0, 100.0)
 SMALL = between(-10.0, 10.0)
+NONZERO = away_from_zero(0.1, 100.0)  # for divisors: far from the pole at 0
+POSITIVE = between(0.01, 100.0)
+BASE, EXPONENT = between(0.1, 10.0), between(-3.0, 3.0)  # x**y stays within 1e-3..1e3
 
 
 @dataclass(frozen=True)
@@ -44,19 +47,19 @@ OPS = [
     OpRow("rsub", "__rsub__", lambda x: 2.5 - x, lambda x: 2.5 - x, (ANY,)),
     OpRow("mul", "__mul__", lambda x, y: x * y, lambda x, y: x * y, (ANY, ANY)),
     OpRow("rmul", "__rmul__", lambda x: 3.0 * x, lambda x: 3.0 * x, (ANY,)),
-    OpRow("div", "__truediv__", lambda x, y: x / y, lambda x, y: x / y, (ANY, away_from_zero(0.1, 100))),
-    OpRow("rdiv", "__rtruediv__", lambda x: 2.0 / x, lambda x: 2.0 / x, (away_from_zero(0.1, 100),)),
+    OpRow("div", "__truediv__", lambda x, y: x / y, lambda x, y: x / y, (ANY, NONZERO)),
+    OpRow("rdiv", "__rtruediv__", lambda x: 2.0 / x, lambda x: 2.0 / x, (NONZERO,)),
     OpRow("pow_int", "__pow__", lambda x: x**3, lambda x: x**3, (SMALL,)),
-    OpRow("pow_negative_int", "__pow__", lambda x: x**-2, lambda x: x**-2, (away_from_zero(0.1, 10),)),
-    OpRow("pow_fraction", "__pow__", lambda x: x**0.5, math.sqrt, (between(0.01, 100.0),)),
-    OpRow("pow_value", "__pow__", lambda x, y: x**y, math.pow, (between(0.1, 10.0), between(-3.0, 3.0))),
+    OpRow("pow_negative_int", "__pow__", lambda x: x**-2, lambda x: x**-2, (NONZERO,)),
+    OpRow("pow_fraction", "__pow__", lambda x: x**0.5, math.sqrt, (POSITIVE,)),
+    OpRow("pow_value", "__pow__", lambda x, y: x**y, math.pow, (BASE, EXPONENT)),
     OpRow("rpow", "__rpow__", lambda x: 2.0**x, lambda x: 2.0**x, (SMALL,)),
     OpRow("neg", "__neg__", lambda x: -x, lambda x: -x, (ANY,)),
     OpRow("abs", "__abs__", abs, abs, (away_from_zero(0.01, 100),)),
     OpRow("exp", "exp", Value.exp, math.exp, (between(-50.0, 50.0),)),
     OpRow("log", "log", Value.log, math.log, (between(0.01, 1000.0),)),
     OpRow("tanh", "tanh", Value.tanh, math.tanh, (SMALL,)),
-    OpRow("sigmoid", "sigmoid", Value.sigmoid, lambda x: 1 / (1 + math.exp(-x)), (between(-30.0, 30.0),)),
+    OpRow("sigmoid", "sigmoid", Value.sigmoid, lambda x: 1 / (1 + math.exp(-x)), (SMALL,)),
     OpRow("relu", "relu", Value.relu, lambda x: max(0.0, x), (away_from_zero(0.01, 100),)),
     OpRow("sum", "sum", lambda *xs: Value.sum(xs), lambda *xs: math.fsum(xs), (ANY,) * 4),
     OpRow(

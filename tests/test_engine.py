@@ -128,7 +128,7 @@ def test_value_rejects_non_numbers_naming_the_type(bad):
 
 
 def test_ops_reject_non_number_operands():
-    with pytest.raises(TypeError, match="other operand of \\+.*str"):
+    with pytest.raises(TypeError, match=r"other operand of \+.*str"):
         Value(1.0) + "cd"
     with pytest.raises(TypeError, match="str"):
         "cd" * Value(1.0)
@@ -148,7 +148,7 @@ def test_value_float_and_comparisons_use_data():
     a, b = Value(1.0), Value(2.0)
     assert float(a) == 1.0
     assert a < b and a <= b and b > a and b >= a and a < 1.5 and b >= 2
-    assert 0.5 < a and not (a > 3)
+    assert 0.5 < a and not (a > 3)  # noqa: SIM300 (a number on the left)
     assert (a < b) is True
 
 
@@ -384,7 +384,7 @@ def build(steps, leaves):
             nodes.append(UNARY[which](nodes[i]))
         else:
             nodes.append(BINARY[which](nodes[i], nodes[j]))
-    return Value.sum(nodes[len(leaves) :] + [nodes[-1]])  # the last node used twice
+    return Value.sum([*nodes[len(leaves) :], nodes[-1]])  # the last node used twice
 
 
 @given(expression_graphs())
