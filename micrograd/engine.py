@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from operator import attrgetter
 from typing import Union
 
 Number = int | float
@@ -240,6 +240,13 @@ class Value:
         s = _stable_sigmoid(self.data)
         return Value(s, "", (self,), (s * (1.0 - s),), "sigmoid")
 
+    def softplus(self) -> Value:
+        """ln(1 + e**x); d/dx = sigmoid(x)"""
+        x = self.data
+        # ln(1 + e**x) = max(x, 0) + ln(1 + e**-|x|): the exponent is never positive.
+        out = max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+        return Value(out, "", (self,), (_stable_sigmoid(x),), "softplus")
+
     def relu(self) -> Value:
         """max(0, x); d/dx = 1 if x > 0 else 0"""
         x = self.data
@@ -253,26 +260,46 @@ class Value:
 
         One node instead of a chain n deep: a loss over 1,000 samples stays shallow.
         """
-        children = tuple(_as_value(term, "Value.sum") for term in terms)
-        total = math.fsum(child.data for child in children)
-        return Value(total, "", children, (1.0,) * len(children), "sum")
+        children, data = _values_and_data(terms, "Value.sum")
+        return Value(sum(data), "", children, (1.0,) * len(children), "sum")
 
     @staticmethod
-    def dot(weights: Iterable[Operand], inputs: Iterable[Operand]) -> Value:
-        """w1*x1 + ... + wn*xn as one node; d/dwi = xi, d/dxi = wi
+    def dot(
+        weights: Iterable[Operand], inputs: Iterable[Operand], bias: Operand | None = None
+    ) -> Value:
+        """w1*x1 + ... + wn*xn (+ b) as one node; d/dwi = xi, d/dxi = wi, d/db = 1
 
-        A neuron's weighted sum in one node, instead of 2n - 1.
+        A neuron's weighted sum in one node, instead of 2n nodes.
         """
-        ws = tuple(_as_value(w, "Value.dot") for w in weights)
-        xs = tuple(_as_value(x, "Value.dot") for x in inputs)
+        ws, w_data = _values_and_data(weights, "Value.dot")
+        xs, x_data = _values_and_data(inputs, "Value.dot")
         if len(ws) != len(xs):
             raise ValueError(
                 f"Value.dot needs as many weights as inputs, got {len(ws)} and {len(xs)}"
             )
-        w_data = tuple(w.data for w in ws)
-        x_data = tuple(x.data for x in xs)
-        total = math.fsum(w * x for w, x in zip(w_data, x_data))
-        return Value(total, "", ws + xs, x_data + w_data, "dot")
+        if bias is None:
+            return Value(
+                sum(map(operator.mul, w_data, x_data)), "", ws + xs, (*x_data, *w_data), "dot"
+            )
+        b = _as_value(bias, "Value.dot")
+        # Added in order starting from the bias, as micrograd 0.1.0's neuron does.
+        total = sum(map(operator.mul, w_data, x_data), b.data)
+        return Value(total, "", (*ws, *xs, b), (*x_data, *w_data, 1.0), "dot")
+
+    @staticmethod
+    def logsumexp(terms: Iterable[Operand]) -> Value:
+        """ln(e**x1 + ... + e**xn) as one node; d/dxi = softmax(x)i = e**xi / sum_j e**xj
+
+        Subtracting the largest xi first keeps every exponent <= 0, so it never overflows.
+        """
+        children, data = _values_and_data(terms, "Value.logsumexp")
+        if not children:
+            raise ValueError("Value.logsumexp needs at least one term, got none")
+        largest = max(data)
+        exps = [math.exp(x - largest) for x in data]
+        total = math.fsum(exps)
+        softmax = tuple(e / total for e in exps)
+        return Value(largest + math.log(total), "", children, softmax, "logsumexp")
 
     # --------------------------------------------------------- derived ops
     # Built from the primitives above, so they need no derivative of their own.
@@ -319,6 +346,9 @@ class Value:
         self.grad = 1.0
         for node in reversed(order):
             grad = node.grad
+            if grad == 0.0:
+                # Nothing flows back from here (a dead ReLU, say): skip all its edges.
+                continue
             for child, local_grad in zip(node._children, node._local_grads):
                 child.grad += local_grad * grad  # += : a value can feed several ops
         if leftovers:
@@ -331,26 +361,31 @@ class Value:
             node.grad = 0.0
 
 
-_grad_of = attrgetter("grad")
+# A C-level getter: backward() applies it to every node.
+_grad_of = operator.attrgetter("grad")
 
 
 def _topological_order(root: Value) -> list[Value]:
     """Every value in root's graph, each one after all of its children.
 
-    An explicit stack instead of recursion, so a graph of any depth works.
+    A depth-first walk with an explicit stack instead of recursion, so a graph of any
+    depth works. Each stack entry is a node and an iterator over its unvisited children.
     """
     order: list[Value] = []
-    visited: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
+    visited = {root}
+    stack = [(root, iter(root._children))]
     while stack:
-        node, children_done = stack.pop()
-        if children_done:
+        node, children = stack[-1]
+        for child in children:
+            if child not in visited:
+                visited.add(child)
+                if child._children:
+                    stack.append((child, iter(child._children)))
+                    break
+                order.append(child)  # a leaf: nothing to wait for
+        else:  # every child is done, so the node is too
+            stack.pop()
             order.append(node)
-        elif node not in visited:
-            visited.add(node)
-            stack.append((node, True))
-            # Reversed so that the first child is finished first: a natural reading order.
-            stack.extend((child, False) for child in reversed(node._children))
     return order
 
 
@@ -367,6 +402,16 @@ def _as_value(other: object, op: str) -> Value:
     if isinstance(other, Value):
         return other
     return Value(_as_float(other, f"the other operand of {op}"))
+
+
+def _values_and_data(items: Iterable[Operand], op: str) -> tuple[tuple[Value, ...], list[float]]:
+    """The items as Values (numbers wrapped), and their data: the n-ary ops' inputs."""
+    values = tuple(items)
+    data = [v.data for v in values if type(v) is Value]
+    if len(data) == len(values):  # all Values already: the fast, usual case
+        return values, data  # type: ignore[return-value]
+    wrapped = tuple(_as_value(item, op) for item in values)
+    return wrapped, [v.data for v in wrapped]
 
 
 def _data_of(other: object, op: str) -> float:

@@ -60,8 +60,23 @@ OPS = [
     OpRow("log", "log", Value.log, math.log, (between(0.01, 1000.0),)),
     OpRow("tanh", "tanh", Value.tanh, math.tanh, (SMALL,)),
     OpRow("sigmoid", "sigmoid", Value.sigmoid, lambda x: 1 / (1 + math.exp(-x)), (SMALL,)),
+    OpRow("softplus", "softplus", Value.softplus, lambda x: math.log1p(math.exp(x)), (SMALL,)),
     OpRow("relu", "relu", Value.relu, lambda x: max(0.0, x), (away_from_zero(0.01, 100),)),
     OpRow("sum", "sum", lambda *xs: Value.sum(xs), lambda *xs: math.fsum(xs), (ANY,) * 4),
+    OpRow(
+        "logsumexp",
+        "logsumexp",
+        lambda *xs: Value.logsumexp(xs),
+        lambda *xs: math.log(math.fsum(math.exp(x) for x in xs)),
+        (SMALL,) * 3,
+    ),
+    OpRow(
+        "dot_with_bias",
+        "dot",
+        lambda w1, w2, x1, x2, b: Value.dot([w1, w2], [x1, x2], b),
+        lambda w1, w2, x1, x2, b: b + w1 * x1 + w2 * x2,
+        (SMALL,) * 5,
+    ),
     OpRow(
         "dot",
         "dot",

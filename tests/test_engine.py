@@ -404,3 +404,40 @@ def test_random_graphs_backward_twice_is_exactly_double(graph):
         warnings.simplefilter("ignore")
         root.backward()
     assert [node.grad for node in _topological_order(root)] == [2 * g for g in once]
+
+
+@pytest.mark.parametrize("x", [-1000.0, 0.0, 1000.0])
+def test_softplus_and_logsumexp_are_stable_at_extremes(x):
+    a = Value(x)
+    s = a.softplus()
+    assert s.data == max(x, 0.0) + math.log1p(math.exp(-abs(x)))
+    assert s._local_grads == (a.sigmoid().data,)
+    lse = Value.logsumexp([a, Value(0.0)])
+    assert math.isfinite(lse.data) and sum(lse._local_grads) == pytest.approx(1.0)
+
+
+def test_logsumexp_of_nothing_is_a_clear_error():
+    with pytest.raises(ValueError, match="at least one term"):
+        Value.logsumexp([])
+
+
+def test_dot_with_bias_adds_in_order_from_the_bias_like_micrograd():
+    ws, xs, b = [Value(0.1), Value(0.2)], [Value(0.3), Value(-0.7)], Value(0.05)
+    out = Value.dot(ws, xs, b)
+    assert out.data == 0.05 + 0.1 * 0.3 + 0.2 * -0.7  # the same float ops, in the same order
+    assert out._children == (*ws, *xs, b) and out._local_grads == (0.3, -0.7, 0.1, 0.2, 1.0)
+
+
+def test_dot_and_sum_accept_numbers_and_reject_other_things():
+    assert Value.dot([Value(2.0)], [3]).data == 6.0
+    assert Value.sum([1, Value(2.0), True]).data == 4.0
+    with pytest.raises(TypeError, match=r"Value\.dot.*str"):
+        Value.dot([Value(1.0)], ["x"])
+
+
+def test_backward_skips_nodes_with_zero_grad_instead_of_making_nan():
+    # d sqrt(x)/dx is inf at 0, but nothing flows back through a dead ReLU: 0, not nan.
+    x = Value(0.0)
+    out = (x**0.5 - 1.0).relu()
+    out.backward()
+    assert x.grad == 0.0
