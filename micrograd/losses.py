@@ -1,0 +1,102 @@
+"""Losses: one number that says how wrong the predictions are, so backward() can tell
+every weight which way to move. Each loss is written with the engine's ops, so its
+gradient needs no code of its own; the n-ary ops keep a loss over a whole batch to a few
+nodes instead of a chain as long as the batch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .engine import Operand, Value
+
+
+def mse(predictions: Sequence[Operand], targets: Sequence[float]) -> Value:
+    """Mean squared error: mean of (prediction - target)**2 over the samples."""
+    _check_batch(predictions, targets, "mse")
+    errors = [_value(p) - t for p, t in zip(predictions, targets)]
+    return Value.dot(errors, errors) / len(errors)
+
+
+def max_margin(scores: Sequence[Operand], labels: Sequence[float]) -> Value:
+    """The hinge loss of micrograd's moons demo: mean of relu(1 - label * score).
+
+    Labels are -1 or +1; a sample costs nothing once its score has the right sign
+    with a margin of at least 1.
+    """
+    _check_batch(scores, labels, "max_margin")
+    _check_labels(labels, (-1, 1), "max_margin", "use -1 and +1")
+    return Value.sum(
+        (1 - label * _value(score)).relu() for score, label in zip(scores, labels)
+    ) / len(labels)
+
+
+def binary_cross_entropy(logits: Sequence[Operand], labels: Sequence[float]) -> Value:
+    """Mean of -[y ln sigmoid(z) + (1 - y) ln(1 - sigmoid(z))] over samples, from logits z.
+
+    Written as softplus(z) - y * z, which is the same thing, never takes the log of 0,
+    and never overflows, even for logits of +-1000. Labels are 0 or 1.
+    """
+    _check_batch(logits, labels, "binary_cross_entropy")
+    _check_labels(labels, (0, 1), "binary_cross_entropy", "use 0 and 1")
+    losses = [_value(z).softplus() - y * _value(z) for z, y in zip(logits, labels)]
+    return Value.sum(losses) / len(losses)
+
+
+def cross_entropy(logits: Sequence[Sequence[Operand]], labels: Sequence[int]) -> Value:
+    """Softmax cross-entropy for several classes: mean of logsumexp(z) - z[label].
+
+    `logits` holds one list of class scores per sample; `labels` the right class index.
+    """
+    _check_batch(logits, labels, "cross_entropy")
+    losses = []
+    for i, (scores, label) in enumerate(zip(logits, labels)):
+        if isinstance(scores, Value) or not isinstance(scores, Sequence):
+            raise TypeError(
+                f"cross_entropy needs a list of class scores per sample; sample {i} is {scores!r}"
+            )
+        if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label < len(scores):
+            raise ValueError(
+                f"cross_entropy: label of sample {i} must be a class index 0..{len(scores) - 1}, "
+                f"got {label!r}"
+            )
+        values = [_value(s) for s in scores]
+        losses.append(Value.logsumexp(values) - values[label])
+    return Value.sum(losses) / len(losses)
+
+
+def l2(parameters: Sequence[Value], alpha: float) -> Value:
+    """An L2 penalty, alpha * sum of squared weights: pulls every weight towards 0."""
+    parameters = list(parameters)
+    return alpha * Value.dot(parameters, parameters)
+
+
+def accuracy(scores: Sequence[Operand], labels: Sequence[float]) -> float:
+    """The fraction of samples whose score has the sign of its -1/+1 label (no graph)."""
+    _check_batch(scores, labels, "accuracy")
+    right = sum((float(score) > 0) == (label > 0) for score, label in zip(scores, labels))
+    return right / len(labels)
+
+
+def _value(x: Operand) -> Value:
+    return x if isinstance(x, Value) else Value(x)
+
+
+def _check_batch(predictions: Sequence[object], targets: Sequence[object], loss: str) -> None:
+    if isinstance(predictions, Value) or isinstance(targets, (int, float)):
+        raise TypeError(f"{loss} takes a list of predictions and a list of targets, one per sample")
+    if len(predictions) != len(targets):
+        raise ValueError(
+            f"{loss} needs one target per prediction, got {len(predictions)} predictions "
+            f"and {len(targets)} targets"
+        )
+    if not predictions:
+        raise ValueError(f"{loss} needs at least one sample, got none")
+
+
+def _check_labels(labels: Sequence[float], allowed: tuple[int, int], loss: str, fix: str) -> None:
+    wrong = [label for label in labels if label not in allowed]
+    if wrong:
+        raise ValueError(
+            f"{loss} labels must be {allowed[0]} or {allowed[1]}, got {wrong[0]!r}: {fix}"
+        )

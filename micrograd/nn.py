@@ -1,0 +1,351 @@
+"""Neurons, layers and multi-layer perceptrons, built from `Value`.
+
+A neuron takes a weighted sum of its inputs, adds a bias and passes the result through
+an activation; a layer is neurons side by side; an MLP is layers one after another
+(input, hidden, output). What this teaches: a network is nothing but a big expression,
+and its weights are the leaves we ask `backward()` about.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import random
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .engine import Operand, Value, _as_float
+
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+FORMAT = "micrograd.mlp"  # the "format" field of a saved model file
+FORMAT_VERSION = 1
+
+
+class Module:
+    """Anything with parameters: gives them out by name, and zeroes their grads."""
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return []
+
+    def parameters(self) -> list[Value]:
+        return [p for _, p in self.named_parameters()]
+
+    def zero_grad(self) -> None:
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def state_dict(self) -> dict[str, float]:
+        """Every parameter's data by name: what `save` writes."""
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Set every parameter from `state`, which must name exactly this model's parameters.
+
+        Everything is checked before anything is set, so on error the model is untouched.
+        """
+        if not isinstance(state, dict):
+            raise TypeError(f"a state dict is a dict of name -> number, got {type(state).__name__}")
+        named = self.named_parameters()
+        names = [name for name, _ in named]
+        missing = [name for name in names if name not in state]
+        unexpected = [name for name in state if name not in set(names)]
+        if missing or unexpected:
+            raise ValueError(
+                "the state dict does not fit this model "
+                f"({self.describe()}): missing {_first(missing)}, unexpected {_first(unexpected)}"
+            )
+        values = [_parameter_value(name, state[name]) for name in names]
+        for (_, p), value in zip(named, values):
+            p.data = value
+
+    def describe(self) -> str:
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        return f"{self.describe()} with {len(self.parameters())} parameters"
+
+    def _label_parameters(self) -> None:
+        # A parameter's label is its name, so graphs and errors say which weight it is.
+        for name, p in self.named_parameters():
+            p.label = name
+
+
+class Neuron(Module):
+    """activation(w . x + b): a weighted sum of the inputs, a bias, an activation.
+
+    `nonlin` is micrograd 0.1.0's keyword: nonlin=False is the same as activation="linear".
+    Weights start uniform in [-1, 1] and the bias at 0, as in micrograd 0.1.0.
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nonlin: bool = True,
+        activation: str | None = None,
+        seed: int | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.nin = _check_count(nin, "nin", "Neuron")
+        self.activation = _check_activation(activation or ("relu" if nonlin else "linear"))
+        rng = rng or _rng_for(seed)
+        self.w = [Value(rng.uniform(-1.0, 1.0)) for _ in range(nin)]
+        self.b = Value(0.0)
+        self._activate = _activation_function(self.activation)
+        self._label_parameters()
+
+    def __call__(self, x: Sequence[Operand]) -> Value:
+        inputs = _check_inputs(x, self.nin, "Neuron")
+        return self._forward(inputs)
+
+    def _forward(self, inputs: Sequence[Value]) -> Value:
+        # Inputs already checked by the caller; this is the training hot path.
+        return self._activate(Value.dot(self.w, inputs, self.b))
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return [*((f"w{i}", w) for i, w in enumerate(self.w)), ("b", self.b)]
+
+    def describe(self) -> str:
+        return f"Neuron({self.nin}, activation={self.activation!r})"
+
+
+class Layer(Module):
+    """`nout` neurons that all read the same inputs. Always returns a list, even of one."""
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str = "relu",
+        seed: int | None = None,
+        rng: random.Random | None = None,
+        **neuron_options: Any,
+    ) -> None:
+        self.nin = _check_count(nin, "nin", "Layer")
+        self.nout = _check_count(nout, "nout", "Layer")
+        rng = rng or _rng_for(seed)
+        if "nonlin" in neuron_options:  # micrograd 0.1.0's keyword
+            activation = "relu" if neuron_options.pop("nonlin") else "linear"
+        if neuron_options:
+            raise TypeError(f"Layer got unexpected keyword arguments: {sorted(neuron_options)}")
+        self.activation = _check_activation(activation)
+        self.neurons = [Neuron(nin, activation=activation, rng=rng) for _ in range(nout)]
+        self._label_parameters()
+
+    def __call__(self, x: Sequence[Operand]) -> list[Value]:
+        return self._forward(_check_inputs(x, self.nin, "Layer"))
+
+    def _forward(self, inputs: Sequence[Value]) -> list[Value]:
+        return [neuron._forward(inputs) for neuron in self.neurons]
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return [
+            (f"neuron{j}.{name}", p)
+            for j, neuron in enumerate(self.neurons)
+            for name, p in neuron.named_parameters()
+        ]
+
+    def describe(self) -> str:
+        return f"Layer({self.nin} -> {self.nout}, {self.activation})"
+
+
+class MLP(Module):
+    """A multi-layer perceptron: `nin` inputs, then one layer per entry of `nouts`.
+
+    Hidden layers use `activation`; the output layer is linear unless
+    `output_activation` says otherwise. Called on one sample, it returns a single
+    `Value` when the last layer has one neuron, else a list.
+
+    >>> model = MLP(2, [16, 16, 1], seed=0)
+    >>> model
+    MLP(2 -> 16 relu -> 16 relu -> 1 linear) with 337 parameters
+    >>> model([0.5, -1.0])
+    Value(data=..., grad=0.0)
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str = "relu",
+        output_activation: str = "linear",
+        seed: int | None = None,
+    ) -> None:
+        self.nin = _check_count(nin, "nin", "MLP")
+        if not isinstance(nouts, Sequence) or isinstance(nouts, str) or not nouts:
+            raise ValueError(f"MLP needs a list of layer sizes such as [16, 16, 1], got {nouts!r}")
+        self.nouts = [_check_count(n, "each layer size", "MLP") for n in nouts]
+        self.activation = _check_activation(activation)
+        self.output_activation = _check_activation(output_activation)
+        self.seed = seed
+        rng = _rng_for(seed)
+        sizes = [nin, *self.nouts]
+        last = len(self.nouts) - 1
+        self.layers = [
+            Layer(sizes[i], sizes[i + 1], activation if i < last else output_activation, rng=rng)
+            for i in range(len(self.nouts))
+        ]
+        self._label_parameters()
+
+    def __call__(self, x: Sequence[Operand]) -> Value | list[Value]:
+        values: list[Value] = _check_inputs(x, self.nin, "MLP")
+        for layer in self.layers:
+            values = layer._forward(values)
+        return values[0] if len(values) == 1 else values
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return [
+            (f"layer{i}.{name}", p)
+            for i, layer in enumerate(self.layers)
+            for name, p in layer.named_parameters()
+        ]
+
+    def describe(self) -> str:
+        sizes = [f"{layer.nout} {layer.activation}" for layer in self.layers]
+        return "MLP(" + " -> ".join([str(self.nin), *sizes]) + ")"
+
+    # -------------------------------------------------------------- saving
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "nin": self.nin,
+            "nouts": list(self.nouts),
+            "activation": self.activation,
+            "output_activation": self.output_activation,
+        }
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the architecture and every weight as readable JSON.
+
+        Floats are written in their shortest exact form, so loading gives back the same
+        bits. The file is written whole or not at all: a crash leaves the old file.
+        """
+        for name, p in self.named_parameters():
+            if not math.isfinite(p.data):
+                raise ValueError(
+                    f"cannot save: parameter {name} is {p.data!r}; training diverged "
+                    "(try a smaller learning rate)"
+                )
+        document = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            **self.config(),
+            "parameters": self.state_dict(),
+        }
+        _write_atomically(Path(path), json.dumps(document, indent=1) + "\n")
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> MLP:
+        """Build the model a file describes and load its weights; errors say what is wrong."""
+        path = Path(path)
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ValueError(
+                f"{path} is not a micrograd model file: not valid JSON ({error})"
+            ) from None
+        if not isinstance(document, dict) or document.get("format") != FORMAT:
+            raise ValueError(f"{path} is not a micrograd model file: no 'format': '{FORMAT}'")
+        if document.get("version") != FORMAT_VERSION:
+            raise ValueError(
+                f"{path} has format version {document.get('version')!r}; this micrograd "
+                f"reads version {FORMAT_VERSION}"
+            )
+        try:
+            model = cls(
+                document["nin"],
+                document["nouts"],
+                activation=document.get("activation", "relu"),
+                output_activation=document.get("output_activation", "linear"),
+                seed=0,  # every weight is overwritten below
+            )
+            model.load_state_dict(document["parameters"])
+        except KeyError as error:
+            raise ValueError(f"{path} is not a complete model file: no {error}") from None
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{path} does not describe a valid model: {error}") from None
+        return model
+
+
+# ------------------------------------------------------------------ helpers
+
+
+def _rng_for(seed: int | None) -> random.Random:
+    """A private generator for `seed`; without one, draw from the `random` module, so
+    that `random.seed(1337)` before building a model works as in micrograd 0.1.0."""
+    if seed is None:
+        # The instance behind random.uniform() and random.seed(): the same sequence.
+        return random._inst
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}: {seed!r}")
+    return random.Random(seed)
+
+
+def _check_count(n: object, what: str, owner: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"{owner} needs {what} to be a whole number >= 1, got {n!r}")
+    return n
+
+
+def _check_activation(name: str) -> str:
+    if name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
+    return name
+
+
+def _activation_function(name: str) -> Callable[[Value], Value]:
+    if name == "linear":
+        return lambda v: v  # no activation: the weighted sum itself
+    return getattr(Value, name)  # type: ignore[no-any-return]
+
+
+def _check_inputs(x: object, nin: int, owner: str) -> list[Value]:
+    """The inputs as Values, after checking there are `nin` of them and each is a number."""
+    if isinstance(x, (Value, int, float)) or not isinstance(x, Sequence) or isinstance(x, str):
+        raise TypeError(
+            f"{owner} expects a list of {nin} numbers (one sample), got {type(x).__name__}: {x!r}"
+        )
+    if len(x) != nin:
+        raise ValueError(f"{owner} expects {nin} inputs per sample, got {len(x)}: {x!r}")
+    inputs = []
+    for i, xi in enumerate(x):
+        if isinstance(xi, Value):
+            inputs.append(xi)
+        else:
+            inputs.append(Value(_as_float(xi, f"{owner} input {i}")))
+    return inputs
+
+
+def _parameter_value(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(
+            f"parameter {name} must be a number, got {type(value).__name__}: {value!r}"
+        )
+    if not math.isfinite(value):
+        raise ValueError(f"parameter {name} must be finite, got {value!r}")
+    return float(value)
+
+
+def _first(names: list[str], shown: int = 3) -> str:
+    if not names:
+        return "none"
+    more = f" and {len(names) - shown} more" if len(names) > shown else ""
+    return ", ".join(names[:shown]) + more
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write to a temporary file beside `path`, then rename it over `path` in one step."""
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"cannot save to {path}: the folder {path.parent} does not exist")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(text)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        os.unlink(temporary)
+        raise

@@ -1,0 +1,107 @@
+"""Tests for micrograd.losses: hand-computed values, gradients, stability, bad input."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from micrograd import Value, binary_cross_entropy, cross_entropy, gradcheck, l2, max_margin, mse
+from micrograd.losses import accuracy
+
+
+def test_mse_hand_computed():
+    p = [Value(1.0), Value(2.0), Value(4.0)]
+    loss = mse(p, [0.0, 2.0, 1.0])  # (1 + 0 + 9) / 3
+    assert loss.data == pytest.approx(10 / 3)
+    loss.backward()
+    assert [v.grad for v in p] == pytest.approx([2 / 3, 0.0, 2.0])  # 2 (p - t) / n
+
+
+def test_max_margin_hand_computed():
+    s = [Value(0.5), Value(-2.0), Value(3.0)]
+    loss = max_margin(s, [1, 1, -1])  # relu(0.5) + relu(3) + relu(4), over 3
+    assert loss.data == pytest.approx(7.5 / 3)
+    loss.backward()
+    assert [v.grad for v in s] == pytest.approx([-1 / 3, -1 / 3, 1 / 3])
+
+
+def test_max_margin_is_zero_beyond_the_margin():
+    assert max_margin([Value(2.0), Value(-1.5)], [1, -1]).data == 0.0
+
+
+def test_binary_cross_entropy_hand_computed():
+    z = [Value(0.0), Value(2.0)]
+    loss = binary_cross_entropy(z, [1, 0])
+    expected = (-math.log(0.5) - math.log(1 - 1 / (1 + math.exp(-2.0)))) / 2
+    assert loss.data == pytest.approx(expected, rel=1e-12)
+    loss.backward()
+    sigmoid = [0.5, 1 / (1 + math.exp(-2.0))]
+    assert [v.grad for v in z] == pytest.approx([(sigmoid[0] - 1) / 2, sigmoid[1] / 2])
+
+
+@pytest.mark.parametrize("logit", [-1000.0, 1000.0])
+def test_binary_cross_entropy_is_stable_for_huge_logits(logit):
+    z = Value(logit)
+    right, wrong = (1, 0) if logit > 0 else (0, 1)
+    assert binary_cross_entropy([z], [right]).data == 0.0
+    loss = binary_cross_entropy([z], [wrong])
+    assert loss.data == pytest.approx(1000.0)
+    loss.backward()
+    assert z.grad == pytest.approx(1.0 if logit > 0 else -1.0)
+
+
+def test_cross_entropy_hand_computed_and_stable():
+    logits = [[Value(1.0), Value(2.0), Value(3.0)]]
+    loss = cross_entropy(logits, [2])
+    total = math.exp(1) + math.exp(2) + math.exp(3)
+    assert loss.data == pytest.approx(math.log(total) - 3.0, rel=1e-12)
+    loss.backward()
+    softmax = [math.exp(k) / total for k in (1, 2, 3)]
+    assert [v.grad for v in logits[0]] == pytest.approx([softmax[0], softmax[1], softmax[2] - 1])
+    huge = cross_entropy([[Value(1000.0), Value(-1000.0)]], [1])
+    assert huge.data == pytest.approx(2000.0)
+
+
+def test_l2_hand_computed():
+    ps = [Value(1.0), Value(-2.0)]
+    penalty = l2(ps, 0.1)
+    assert penalty.data == pytest.approx(0.5)
+    penalty.backward()
+    assert [p.grad for p in ps] == pytest.approx([0.2, -0.4])  # 2 * alpha * p
+
+
+@pytest.mark.parametrize(
+    "loss",
+    [
+        lambda a, b, c: mse([a, b, c], [0.5, -1.0, 2.0]),
+        lambda a, b, c: max_margin([a, b, c], [1, -1, 1]),
+        lambda a, b, c: binary_cross_entropy([a, b, c], [1, 0, 1]),
+        lambda a, b, c: cross_entropy([[a, b, c], [c, a, b]], [0, 2]),
+        lambda a, b, c: l2([a, b, c], 0.3),
+    ],
+    ids=["mse", "max_margin", "bce", "cross_entropy", "l2"],
+)
+def test_loss_grads_match_central_differences(loss):
+    assert gradcheck(loss, Value(0.3), Value(-0.6), Value(1.7))
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: mse([Value(1.0)], [1.0, 2.0]), ValueError, "1 predictions and 2 targets"),
+        (lambda: mse([], []), ValueError, "at least one sample"),
+        (lambda: mse(Value(1.0), [1.0]), TypeError, "list of predictions"),
+        (lambda: max_margin([Value(1.0)], [0]), ValueError, "must be -1 or 1, got 0: use -1 and \\+1"),
+        (lambda: binary_cross_entropy([Value(1.0)], [-1]), ValueError, "must be 0 or 1"),
+        (lambda: cross_entropy([[Value(1.0), Value(2.0)]], [2]), ValueError, "class index 0..1, got 2"),
+        (lambda: cross_entropy([Value(1.0)], [0]), TypeError, "list of class scores"),
+    ],
+)
+def test_bad_loss_input_is_a_clear_error(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_accuracy_counts_signs():
+    assert accuracy([Value(0.3), Value(-2.0), 1.0, -0.1], [1, -1, -1, 1]) == 0.5
