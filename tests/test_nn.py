@@ -9,7 +9,7 @@ import random
 
 import pytest
 
-from micrograd import MLP, SGD, Layer, Neuron, Value, data, gradcheck, l2, max_margin
+from micrograd import MLP, SGD, Layer, Neuron, Value, data, gradcheck, l2, max_margin, no_grad
 from micrograd.losses import accuracy
 
 # ------------------------------------------------------------ shapes and names
@@ -285,3 +285,14 @@ def test_seeded_moons_training_reaches_full_accuracy():
         losses.append(loss.data)
     assert losses[-1] < losses[0] / 10
     assert accuracy([model(x) for x in X], labels) == 1.0
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
+def test_evaluating_under_no_grad_gives_the_same_bits_and_no_graph(activation):
+    model = MLP(3, [8, 8, 2], activation=activation, output_activation=activation, seed=4)
+    for x in ([0.3, -1.2, 2.5], [-0.7, 0.1, 0.0], [5.0, 5.0, -5.0]):
+        with_graph = [v.data for v in model(x)]
+        with no_grad():
+            outputs = model(x)
+        assert [v.data for v in outputs] == with_graph
+        assert all(v._children == () for v in outputs)
