@@ -13,6 +13,7 @@ local derivatives, and an engine only has to record those small ones.
 
 from __future__ import annotations
 
+import gc
 import math
 import numbers
 import operator
@@ -148,22 +149,26 @@ class Value:
 
     def __add__(self, other: Operand) -> Value:
         """x + y; d/dx = 1, d/dy = 1"""
-        other = _as_value(other, "+")
+        if type(other) is not Value:
+            other = _as_value(other, "+")
         return Value(self.data + other.data, "", (self, other), (1.0, 1.0), "+")
 
     def __sub__(self, other: Operand) -> Value:
         """x - y; d/dx = 1, d/dy = -1"""
-        other = _as_value(other, "-")
+        if type(other) is not Value:
+            other = _as_value(other, "-")
         return Value(self.data - other.data, "", (self, other), (1.0, -1.0), "-")
 
     def __mul__(self, other: Operand) -> Value:
         """x * y; d/dx = y, d/dy = x"""
-        other = _as_value(other, "*")
+        if type(other) is not Value:
+            other = _as_value(other, "*")
         return Value(self.data * other.data, "", (self, other), (other.data, self.data), "*")
 
     def __truediv__(self, other: Operand) -> Value:
         """x / y; d/dx = 1/y, d/dy = -x/y**2"""
-        other = _as_value(other, "/")
+        if type(other) is not Value:
+            other = _as_value(other, "/")
         if other.data == 0.0:
             raise ZeroDivisionError(f"division by zero: {self.data!r} / {other.data!r}")
         inverse = 1.0 / other.data
@@ -346,8 +351,8 @@ class Value:
         self.grad = 1.0
         for node in reversed(order):
             grad = node.grad
-            if grad == 0.0:
-                # Nothing flows back from here (a dead ReLU, say): skip all its edges.
+            if grad == 0.0 or not node._children:
+                # Nothing flows back from here (a dead ReLU, say), or nothing to flow to.
                 continue
             for child, local_grad in zip(node._children, node._local_grads):
                 child.grad += local_grad * grad  # += : a value can feed several ops
@@ -369,24 +374,36 @@ def _topological_order(root: Value) -> list[Value]:
     """Every value in root's graph, each one after all of its children.
 
     A depth-first walk with an explicit stack instead of recursion, so a graph of any
-    depth works. Each stack entry is a node and an iterator over its unvisited children.
+    depth works: `path` holds the nodes being expanded and `pending` an iterator over
+    each one's remaining children. (Two flat lists, not a list of pairs: fewer objects
+    for the garbage collector to chase on a deep graph.)
     """
-    order: list[Value] = []
-    visited = {root}
-    stack = [(root, iter(root._children))]
-    while stack:
-        node, children = stack[-1]
-        for child in children:
-            if child not in visited:
-                visited.add(child)
-                if child._children:
-                    stack.append((child, iter(child._children)))
-                    break
-                order.append(child)  # a leaf: nothing to wait for
-        else:  # every child is done, so the node is too
-            stack.pop()
-            order.append(node)
-    return order
+    # The walk makes an iterator per node but no reference cycles, so the cyclic garbage
+    # collector, which these allocations would set off again and again to scan the whole
+    # graph, could find nothing: pause it for the walk.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        order: list[Value] = []
+        visited = {root}
+        path = [root]
+        pending = [iter(root._children)]
+        while path:
+            for child in pending[-1]:
+                if child not in visited:
+                    visited.add(child)
+                    if child._children:
+                        path.append(child)
+                        pending.append(iter(child._children))
+                        break
+                    order.append(child)  # a leaf: nothing to wait for
+            else:  # every child is done, so the node is too
+                pending.pop()
+                order.append(path.pop())
+        return order
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _power_slope_at_zero(y: float) -> float:
