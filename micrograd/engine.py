@@ -20,7 +20,10 @@ import operator
 import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Union
+from typing import TYPE_CHECKING, Any, Union
+
+if TYPE_CHECKING:
+    from .viz_render import Drawing
 
 Number = int | float
 Operand = Union["Value", int, float]
@@ -364,6 +367,21 @@ class Value:
         """Set the grad of every value in this graph to 0."""
         for node in _topological_order(self):
             node.grad = 0.0
+
+    # ------------------------------------------------------------- seeing it
+    # Imported when called, not at the top: viz reads the engine, never the other way.
+
+    def draw(self, **options: Any) -> Drawing:
+        """A picture of this value's graph: `micrograd.viz.draw_dot(self, **options)`."""
+        from .viz import draw_dot
+
+        return draw_dot(self, **options)
+
+    def tree(self, depth: int | None = None) -> str:
+        """This value's graph as indented text: `micrograd.viz.tree(self, depth)`."""
+        from .viz_text import tree
+
+        return tree(self, depth)
 
 
 # A C-level getter: backward() applies it to every node.

@@ -13,12 +13,12 @@ import math
 import operator
 import os
 import random
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from .engine import Operand, Value, _as_float, _stable_sigmoid, is_recording
+from .files import write_atomically
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 # Value's activation ops on plain floats, for evaluating without a graph. A test checks
@@ -257,7 +257,7 @@ class MLP(Module):
             **self.config(),
             "parameters": self.state_dict(),
         }
-        _write_atomically(Path(path), json.dumps(document, indent=1) + "\n")
+        write_atomically(Path(path), (json.dumps(document, indent=1) + "\n").encode())
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> MLP:
@@ -356,19 +356,3 @@ def _first(names: list[str], shown: int = 3) -> str:
         return "none"
     more = f" and {len(names) - shown} more" if len(names) > shown else ""
     return ", ".join(names[:shown]) + more
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """Write to a temporary file beside `path`, then rename it over `path` in one step."""
-    if not path.parent.is_dir():
-        raise FileNotFoundError(f"cannot save to {path}: the folder {path.parent} does not exist")
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        os.unlink(temporary)
-        raise

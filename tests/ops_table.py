@@ -90,5 +90,5 @@ OPS = [
 # this set and the table, so a new op cannot ship without a row.
 NOT_OPS = {
     "__init__", "__repr__", "__float__", "__lt__", "__le__", "__gt__", "__ge__",
-    "backward", "zero_grad", "data", "grad", "label",
+    "backward", "zero_grad", "data", "grad", "label", "draw", "tree",
 }  # fmt: skip

@@ -67,7 +67,10 @@ def test_train_test_split_partitions_deterministically():
         (lambda: data.circles(10, factor=2.0), "0 < factor < 1"),
         (lambda: data.train_test_split([[0.0, 0.0]], [0]), "at least 2 samples"),
         (lambda: data.train_test_split([[0.0, 0.0]] * 3, [0, 1]), "one label per point"),
-        (lambda: data.train_test_split([[0.0, 0.0]] * 3, [0] * 3, test_fraction=1.0), "between 0 and 1"),
+        (
+            lambda: data.train_test_split([[0.0, 0.0]] * 3, [0] * 3, test_fraction=1.0),
+            "between 0 and 1",
+        ),
     ],
 )
 def test_bad_dataset_arguments_are_clear_errors(call, message):

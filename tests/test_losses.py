@@ -92,9 +92,17 @@ def test_loss_grads_match_central_differences(loss):
         (lambda: mse([Value(1.0)], [1.0, 2.0]), ValueError, "1 predictions and 2 targets"),
         (lambda: mse([], []), ValueError, "at least one sample"),
         (lambda: mse(Value(1.0), [1.0]), TypeError, "list of predictions"),
-        (lambda: max_margin([Value(1.0)], [0]), ValueError, "must be -1 or 1, got 0: use -1 and \\+1"),
+        (
+            lambda: max_margin([Value(1.0)], [0]),
+            ValueError,
+            "must be -1 or 1, got 0: use -1 and \\+1",
+        ),
         (lambda: binary_cross_entropy([Value(1.0)], [-1]), ValueError, "must be 0 or 1"),
-        (lambda: cross_entropy([[Value(1.0), Value(2.0)]], [2]), ValueError, "class index 0..1, got 2"),
+        (
+            lambda: cross_entropy([[Value(1.0), Value(2.0)]], [2]),
+            ValueError,
+            "class index 0..1, got 2",
+        ),
         (lambda: cross_entropy([Value(1.0)], [0]), TypeError, "list of class scores"),
     ],
 )

@@ -78,7 +78,11 @@ def test_zero_grad_clears_parameters():
     [
         (lambda: SGD([], lr=0.1), ValueError, "got no parameters"),
         (lambda: SGD([1.0], lr=0.1), TypeError, "parameter 0 is float"),
-        (lambda: SGD([Value(1.0)], lr=-1), ValueError, "learning rate must be a finite number >= 0"),
+        (
+            lambda: SGD([Value(1.0)], lr=-1),
+            ValueError,
+            "learning rate must be a finite number >= 0",
+        ),
         (lambda: SGD([Value(1.0)], lr="fast"), ValueError, "learning rate"),
         (lambda: SGD([Value(1.0)], lr=0.1, momentum=1.5), ValueError, "momentum must be in"),
         (lambda: Adam([Value(1.0)], betas=(0.9, 1.0)), ValueError, "betas\\[1\\] must be in"),

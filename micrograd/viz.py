@@ -1,0 +1,627 @@
+"""Pictures of computation graphs and networks: `draw_dot`, `draw_mlp`, `save`.
+
+`draw_dot(root)` draws every value that `root` was made from: one box per value with its
+label, data and grad, and one small oval per op, with arrows in the direction the
+forward pass ran. With `show_local_grads=True` each arrow carries the op's local_grad,
+d(op output)/d(input), so a student can check the chain rule by hand: a value's grad is
+the sum, over the arrows leaving it, of local_grad times the grad of the op's output.
+`draw_mlp(model)` draws a network the way diagrams in courses do: neurons as circles,
+weights as lines whose width is the weight's size and whose colour is its sign.
+
+Both return a `Drawing`, a `graphviz.Digraph` that shows itself in Jupyter; `save(root,
+"graph.svg")` writes a file (.svg .png .pdf .dot). Building the DOT text needs only
+Python; laying it out needs Graphviz, which `micrograd.viz_render` finds and runs. Without
+it, saving an image raises `GraphvizNotFoundError` with install hints, and Jupyter shows
+the text view of `micrograd.viz_text` instead.
+
+Three promises, each tested: the same graph gives the same DOT text byte for byte (ids
+are v0, v1, ... in topological order, never taken from labels or memory addresses); no
+label, however strange, can change the drawing's structure (see `_html`); and nothing
+here recurses, so graphs of any depth work.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+from collections.abc import Sequence
+from itertools import pairwise
+from pathlib import Path
+from typing import Any, Protocol
+
+import graphviz  # type: ignore[import-untyped]
+
+from .engine import Value
+from .files import write_atomically
+from .viz_render import (
+    DEFAULT_TIMEOUT,
+    Drawing,
+    GraphvizNotFoundError,
+    RenderError,
+    find_graphviz,
+    render,
+)
+from .viz_text import _check_depth, _number, tree, visible
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "Drawing",
+    "GraphvizNotFoundError",
+    "RenderError",
+    "draw_dot",
+    "draw_mlp",
+    "find_graphviz",
+    "render",
+    "save",
+    "tree",
+]
+
+SAVE_FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot"}
+RANKDIRS = ("LR", "TB")
+COLOR_MODES = ("role", "grad", None)
+
+# Pale fills, so black text stays readable; blue and orange for signs, as in TensorFlow
+# Playground, which also reads well for the common kinds of colour blindness.
+WHITE = "#ffffff"
+ROLE_FILLS = {"input": "#dcefd5", "parameter": "#fbefc4", "output": "#f6d3dc"}
+POSITIVE = "#5b9bd5"
+NEGATIVE = "#f4a259"
+UNKNOWN = "#cccccc"  # a nan grad
+OP_FILL = "#eeeeee"
+FONT = "Helvetica"
+
+
+# What the drawings read from a model; micrograd.nn's MLP, Layer and Neuron fit.
+class NeuronLike(Protocol):
+    @property
+    def w(self) -> Sequence[Value]: ...
+    @property
+    def b(self) -> Value: ...
+    @property
+    def activation(self) -> str: ...
+
+
+class LayerLike(Protocol):
+    @property
+    def neurons(self) -> Sequence[NeuronLike]: ...
+
+
+class MLPLike(Protocol):
+    @property
+    def nin(self) -> int: ...
+    @property
+    def layers(self) -> Sequence[LayerLike]: ...
+    def parameters(self) -> list[Value]: ...
+
+
+# ---------------------------------------------------------------------- draw_dot
+
+
+def draw_dot(
+    root: Value,
+    *,
+    rankdir: str = "LR",
+    show_local_grads: bool = False,
+    color: str | None = "role",
+    max_nodes: int = 500,
+    depth: int | None = None,
+    model: MLPLike | None = None,
+    legend: bool = True,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> Drawing:
+    """Draw every value that `root` was computed from, and the ops between them.
+
+    rankdir: "LR" (left to right) or "TB" (top to bottom).
+    show_local_grads: write each op's local_grad on the arrow from its input.
+    color: "role" fills inputs, parameters and the output; "grad" fills by the grad's
+        sign (blue +, orange -) and size (stronger = larger); None leaves all white.
+    max_nodes: refuse graphs with more values than this: they are unreadable.
+    depth: draw only the values within `depth` ops of the root; a dashed oval marks
+        where inputs were left out.
+    model: the MLP the graph came from; its parameters are coloured as such, and the
+        values of each neuron and layer are drawn inside a box.
+    legend: explain the colours and marks under the picture.
+    timeout: seconds that Graphviz may take to lay out the picture.
+    """
+    _check_value(root, "draw_dot")
+    _check_rankdir(rankdir, "draw_dot")
+    if color not in COLOR_MODES:
+        raise ValueError(
+            f"draw_dot: color must be 'role', 'grad' or None (no colour), got {color!r}"
+        )
+    _check_max_nodes(max_nodes, "draw_dot")
+    _check_depth(depth, "draw_dot")
+    if model is not None and not hasattr(model, "layers"):
+        raise TypeError(
+            "draw_dot: model= needs an MLP (with .layers of .neurons, and .parameters()), "
+            f"got {type(model).__name__}"
+        )
+    order, hidden = _values_to_draw(root, depth, max_nodes)
+    index = {node: i for i, node in enumerate(order)}
+    parameters = set(model.parameters()) if model is not None else set()
+    roles = {node: _role(node, root, parameters) for node in order}
+    fills = _fills(roles, color)
+    owners = _neuron_of_each_value(order, model) if model is not None else {}
+
+    drawing = Drawing(
+        description=f"{len(order)} values",
+        text_view=tree(root, depth=depth),
+        timeout=timeout,
+        format="svg",
+        graph_attr={"rankdir": rankdir, "bgcolor": WHITE, "fontname": FONT, "fontsize": "11"},
+        node_attr={"shape": "plain", "fontname": FONT, "fontsize": "12"},
+        edge_attr={"fontname": FONT, "fontsize": "11", "fontcolor": "#444444", "arrowsize": "0.7"},
+    )
+
+    def add_value(graph: Any, node: Value) -> None:
+        i = index[node]
+        label = node.label
+        if node in owners:  # inside the box of neuron j of layer l, "w0" says enough
+            layer_index, neuron_index = owners[node]
+            label = label.removeprefix(f"layer{layer_index}.neuron{neuron_index}.")
+        graph.node(f"v{i}", label=_value_label(label, node, fills[node], rankdir == "TB"))
+        if node._children:  # a value made under no_grad() has an op but no inputs
+            style = "filled,dashed" if node in hidden else "filled"
+            graph.node(
+                f"op{i}",
+                label=f"<{_html(node._op)}>",
+                shape="ellipse",
+                style=style,
+                fillcolor=OP_FILL,
+                fontsize="11",
+                margin="0.04,0.02",
+                height="0.3",
+            )
+
+    # Nodes outside any box first, then each layer's box with its neurons' boxes, then
+    # every arrow: a node must be declared inside its box before an arrow mentions it.
+    for node in order:
+        if node not in owners:
+            add_value(drawing, node)
+    for layer_index, neurons in _boxes(order, owners).items():
+        layer_box = _box(f"cluster_layer{layer_index}", f"layer {layer_index}", "rounded,dashed")
+        for neuron_index, members in neurons.items():
+            neuron_box = _box(
+                f"cluster_layer{layer_index}_neuron{neuron_index}",
+                f"neuron {neuron_index}",
+                "rounded,filled",
+            )
+            for node in members:
+                add_value(neuron_box, node)
+            layer_box.subgraph(neuron_box)
+        drawing.subgraph(layer_box)
+    for node in order:
+        i = index[node]
+        if not node._children:
+            continue
+        drawing.edge(f"op{i}", f"v{i}")
+        if node in hidden:
+            count = hidden[node]
+            note = "1 input not shown" if count == 1 else f"{count} inputs not shown"
+            drawing.node(f"hidden{i}", label=f"<{_html('⋯ ' + note)}>", fontcolor="#777777")
+            drawing.edge(f"hidden{i}", f"op{i}", style="dashed", color="#999999")
+        for child, local_grad in zip(node._children, node._local_grads):
+            if child not in index:
+                continue  # beyond depth, counted in the note above
+            if show_local_grads:
+                # Short (-3, 0.5) rather than -3.0000: the arrows into an op sit close.
+                label = f"<{_html(format(local_grad, '.4g'))}>"
+                drawing.edge(f"v{index[child]}", f"op{i}", label=label)
+            else:
+                drawing.edge(f"v{index[child]}", f"op{i}")
+    if legend:
+        notes = _legend_notes(set(roles.values()), color, model is not None, show_local_grads)
+        if hidden:
+            notes.append(("", f"dashed: inputs beyond depth={depth} not drawn"))
+        if notes:
+            drawing.attr(label=_legend(notes), labelloc="b", labeljust="l")
+    return drawing
+
+
+def _values_to_draw(
+    root: Value, depth: int | None, max_nodes: int
+) -> tuple[list[Value], dict[Value, int]]:
+    """The values to draw, each after its children; and for each value whose inputs `depth`
+    cuts off, how many are not drawn.
+
+    Breadth-first from the root gives each value its distance in ops, and values up to
+    `depth` ops away are drawn. Every walk is a loop over a list: no recursion.
+    """
+    levels = [[root]]
+    seen = {root}
+    while depth is None or len(levels) <= depth:
+        next_level = []
+        for node in levels[-1]:
+            for child in node._children:
+                if child not in seen:
+                    seen.add(child)
+                    next_level.append(child)
+        if not next_level:
+            break
+        levels.append(next_level)
+    if len(seen) > max_nodes:
+        raise ValueError(_too_many_values_message(levels, len(seen), max_nodes, depth))
+    hidden = {}
+    for node in levels[-1]:
+        count = sum(child not in seen for child in node._children)
+        if count:
+            hidden[node] = count
+    # Depth-first as in engine._topological_order, but only through drawn values: the ids
+    # v0, v1, ... follow this order, so they depend only on the graph's shape.
+    order: list[Value] = []
+    visited: set[Value] = set()
+    stack: list[tuple[Value, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if children_done:
+            order.append(node)
+        elif node not in visited:
+            visited.add(node)
+            stack.append((node, True))
+            stack.extend((child, False) for child in reversed(node._children) if child in seen)
+    return order, hidden
+
+
+def _too_many_values_message(
+    levels: list[list[Value]], count: int, max_nodes: int, depth: int | None
+) -> str:
+    within, fitting_depth = 0, 0
+    for k, level in enumerate(levels):
+        if within + len(level) > max_nodes:
+            break
+        within += len(level)
+        fitting_depth = k
+    which = "this graph has" if depth is None else f"with depth={depth} this graph still has"
+    return (
+        f"draw_dot: {which} {count} values, more than max_nodes={max_nodes}; a picture "
+        f"that big is unreadable and slow to lay out. Pass max_nodes={count} to draw it all, "
+        f"or depth={fitting_depth} to draw only the values within {fitting_depth} ops of "
+        f"the root ({within} values). print(tree(root)) shows any graph as text."
+    )
+
+
+def _fills(roles: dict[Value, str], color: str | None) -> dict[Value, str]:
+    if color == "grad":
+        largest = max((abs(node.grad) for node in roles if math.isfinite(node.grad)), default=0.0)
+        return {node: _grad_fill(node.grad, largest) for node in roles}
+    if color == "role":
+        return {node: ROLE_FILLS.get(role, WHITE) for node, role in roles.items()}
+    return dict.fromkeys(roles, WHITE)
+
+
+def _role(node: Value, root: Value, parameters: set[Value]) -> str:
+    """output, parameter (known only from a model), input (any other leaf), or computed."""
+    if node is root:
+        return "output"
+    if node in parameters:
+        return "parameter"
+    if not node._children:
+        return "input"
+    return "computed"
+
+
+def _grad_fill(grad: float, largest: float) -> str:
+    if math.isnan(grad):
+        return UNKNOWN
+    if math.isinf(grad):
+        return POSITIVE if grad > 0 else NEGATIVE
+    if grad == 0.0 or largest == 0.0:
+        return WHITE
+    # The square root lifts small grads, so that a tenth of the largest is still visible.
+    strength = math.sqrt(min(abs(grad) / largest, 1.0))
+    return _fade(POSITIVE if grad > 0 else NEGATIVE, strength)
+
+
+def _fade(color: str, strength: float) -> str:
+    """`color` mixed with white: strength 0 gives white, 1 the color itself."""
+    channels = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return "#" + "".join(f"{round(255 + (c - 255) * strength):02x}" for c in channels)
+
+
+def _neuron_of_each_value(order: list[Value], model: MLPLike) -> dict[Value, tuple[int, int]]:
+    """(layer, neuron) for each drawn value that belongs to a neuron: its weights and bias,
+    and what its forward pass makes: w·x (a "dot" node, which may include b), + b, and
+    the activation."""
+    owner: dict[Value, tuple[int, int]] = {}
+    neurons: dict[tuple[int, int], NeuronLike] = {}
+    for layer_index, layer in enumerate(model.layers):
+        for neuron_index, neuron in enumerate(layer.neurons):
+            key = (layer_index, neuron_index)
+            neurons[key] = neuron
+            for p in (*neuron.w, neuron.b):
+                owner[p] = key
+    # Children come before parents in `order`, so each step can look at the one before.
+    for node in order:
+        children = node._children
+        if node in owner or not children or children[0] not in owner:
+            continue
+        candidate = owner[children[0]]  # every op of a neuron has a value of it first
+        neuron = neurons[candidate]
+        weights = tuple(neuron.w)
+        made_by_neuron = (
+            # w·x, with the bias inside the same node or not
+            (node._op == "dot" and children[: len(weights)] == weights)
+            # then + b, unless the dot node added it
+            or (node._op == "+" and children[0]._op == "dot" and children[1:] == (neuron.b,))
+            # then the activation, of the sum (not of a parameter)
+            or (node._op == neuron.activation and len(children) == 1 and children[0]._children)
+        )
+        if made_by_neuron:
+            owner[node] = candidate
+    return {node: owner[node] for node in order if node in owner}
+
+
+def _boxes(
+    order: list[Value], owners: dict[Value, tuple[int, int]]
+) -> dict[int, dict[int, list[Value]]]:
+    """The drawn values of each layer and neuron, layers and neurons in index order."""
+    boxes: dict[int, dict[int, list[Value]]] = {}
+    for layer_index, neuron_index in sorted(set(owners.values())):
+        boxes.setdefault(layer_index, {})[neuron_index] = []
+    for node in order:
+        if node in owners:
+            layer_index, neuron_index = owners[node]
+            boxes[layer_index][neuron_index].append(node)
+    return boxes
+
+
+def _box(name: str, label: str, style: str) -> Any:
+    return graphviz.Digraph(
+        name=name,
+        graph_attr={
+            "label": f"<{_html(label)}>",
+            "labeljust": "l",
+            "style": style,
+            "color": "#aaaaaa",
+            "fillcolor": "#f7f7f7",
+        },
+    )
+
+
+def _value_label(label: str, node: Value, fill: str, stacked: bool) -> str:
+    """A small table: label (if any), data, grad; side by side, or stacked for "TB"."""
+    cells = [f"<TD><B>{_html(label)}</B></TD>"] if label else []
+    cells.append(f"<TD>data {_html(_number(node.data))}</TD>")
+    cells.append(f"<TD>grad {_html(_number(node.grad))}</TD>")
+    rows = (
+        "".join(f"<TR>{cell}</TR>" for cell in cells) if stacked else f"<TR>{''.join(cells)}</TR>"
+    )
+    table = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4"'
+    return f'<{table} BGCOLOR="{fill}">{rows}</TABLE>>'
+
+
+def _legend_notes(
+    roles: set[str], color: str | None, knows_parameters: bool, show_local_grads: bool
+) -> list[tuple[str, str]]:
+    """(swatch colour or "", text) for each thing the legend should explain."""
+    notes: list[tuple[str, str]] = []
+    if color == "role":
+        # Without a model, a leaf may be an input or a parameter: nothing tells them apart.
+        names = {"input": "input" if knows_parameters else "leaf (input or parameter)"}
+        for role in ("input", "parameter", "output"):
+            if role in roles:
+                notes.append((ROLE_FILLS[role], names.get(role, role)))
+    elif color == "grad":
+        notes.append((POSITIVE, "grad > 0"))
+        notes.append((NEGATIVE, "grad < 0  (paler: smaller |grad|)"))
+    if show_local_grads:
+        notes.append(("", "on each arrow: local_grad = d(op output)/d(input)"))
+    return notes
+
+
+def _legend(notes: list[tuple[str, str]]) -> str:
+    cells = []
+    for swatch, text in notes:
+        if swatch:
+            cells.append(f'<TD BGCOLOR="{swatch}" BORDER="1" WIDTH="14" HEIGHT="14"></TD>')
+        cells.append(f'<TD ALIGN="LEFT">{_html(text)}</TD>')
+    return f'<<TABLE BORDER="0" CELLSPACING="4"><TR>{"".join(cells)}</TR></TABLE>>'
+
+
+def _html(text: str) -> str:
+    """Text for a Graphviz HTML-like label that shows `text` exactly, whatever it holds.
+
+    `&`, `<`, `>` and quotes become entities, so the text can never close the label and
+    start new DOT. Backslashes are doubled, because Graphviz reads `\\N`, `\\G`, ... even in
+    HTML labels. Every non-ASCII character becomes `&#NNN;`, so the DOT text is plain ASCII.
+    Newlines break the line; other invisible characters show as Python escapes (`\\t`).
+    """
+    lines = visible(text, newline="\n").split("\n")
+    escaped = (html.escape(line.replace("\\", "\\\\"), quote=True) for line in lines)
+    return "<BR/>".join(escaped).encode("ascii", "xmlcharrefreplace").decode("ascii")
+
+
+# ---------------------------------------------------------------------- draw_mlp
+
+
+def draw_mlp(
+    model: MLPLike,
+    *,
+    rankdir: str = "LR",
+    show_weights: bool = False,
+    max_nodes: int = 500,
+    legend: bool = True,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> Drawing:
+    """Draw a network: inputs, then each layer's neurons as circles, one line per weight.
+
+    A line's width follows the size of its weight (the largest is thickest) and its colour
+    the sign: blue for positive, orange for negative. Hovering over a line in the SVG
+    shows the weight's name and value; `show_weights=True` writes the value on it.
+    """
+    if not hasattr(model, "layers") or not hasattr(model, "nin"):
+        raise TypeError(
+            f"draw_mlp needs an MLP (with .nin and .layers of .neurons), got {type(model).__name__}"
+        )
+    _check_rankdir(rankdir, "draw_mlp")
+    _check_max_nodes(max_nodes, "draw_mlp")
+    layers = [list(layer.neurons) for layer in model.layers]
+    count = model.nin + sum(map(len, layers))
+    if count > max_nodes:
+        raise ValueError(
+            f"draw_mlp: this network has {count} inputs and neurons, more than max_nodes="
+            f"{max_nodes}; a picture that big is unreadable. Pass max_nodes={count} to draw it."
+        )
+    weights = [abs(w.data) for neurons in layers for n in neurons for w in n.w]
+    largest = max((w for w in weights if math.isfinite(w)), default=0.0)
+
+    drawing = Drawing(
+        description=f"a network of {count} inputs and neurons",
+        text_view=_mlp_text(model.nin, layers),
+        timeout=timeout,
+        format="svg",
+        graph_attr={
+            "rankdir": rankdir,
+            "bgcolor": WHITE,
+            "fontname": FONT,
+            "fontsize": "11",
+            "ranksep": "1.2",
+            "nodesep": "0.15",
+        },
+        node_attr={
+            "shape": "circle",
+            "style": "filled",
+            "fontname": FONT,
+            "fontsize": "10",
+            "width": "0.45",
+            "fixedsize": "true",
+        },
+        edge_attr={"arrowhead": "none", "fontname": FONT, "fontsize": "10"},
+    )
+    inputs = [(f"x{k}", f"x{k}") for k in range(model.nin)]
+    drawing.subgraph(_column("inputs", "<<B>inputs</B>>", inputs, ROLE_FILLS["input"]))
+    last = len(layers) - 1
+    for layer_index, neurons in enumerate(layers):
+        kind = "output" if layer_index == last else "hidden"
+        title = f"<<B>layer {layer_index}</B><BR/>{kind}, {_html(neurons[0].activation)}>"
+        circles = [(f"layer{layer_index}_neuron{j}", str(j)) for j in range(len(neurons))]
+        fill = ROLE_FILLS["output"] if layer_index == last else WHITE
+        drawing.subgraph(_column(f"layer{layer_index}", title, circles, fill))
+    for layer_index, neurons in enumerate(layers):
+        for j, neuron in enumerate(neurons):
+            for k, weight in enumerate(neuron.w):
+                source = f"x{k}" if layer_index == 0 else f"layer{layer_index - 1}_neuron{k}"
+                w = weight.data
+                shown = {"label": f"<{_number(w)}>"} if show_weights else {}
+                drawing.edge(
+                    source,
+                    f"layer{layer_index}_neuron{j}",
+                    color=_weight_color(w),
+                    penwidth=_weight_width(w, largest),
+                    tooltip=f"layer{layer_index}.neuron{j}.w{k} = {_number(w)}",
+                    **shown,
+                )
+    if legend:
+        notes = [
+            (POSITIVE, "positive weight"),
+            (NEGATIVE, "negative weight"),
+            ("", "thicker: larger |weight|; numbers in circles: neuron index"),
+        ]
+        drawing.attr(label=_legend(notes), labelloc="b", labeljust="l")
+    return drawing
+
+
+def _column(name: str, title: str, circles: list[tuple[str, str]], fill: str) -> Any:
+    """A title, then circles, all in one rank and in the order given.
+
+    Invisible lines between neighbours hold the order. (Boxes around layers, as in
+    draw_dot, would make dot ignore it, so the title stands at the head of the column.)
+    """
+    column = graphviz.Digraph(graph_attr={"rank": "same"})
+    column.node(name, label=title, shape="plaintext", style="", fixedsize="false")
+    for node_id, text in circles:
+        column.node(node_id, label=f"<{_html(text)}>", fillcolor=fill)
+    ids = [name] + [node_id for node_id, _ in circles]
+    for first, second in pairwise(ids):
+        column.edge(first, second, style="invis")
+    return column
+
+
+def _weight_color(w: float) -> str:
+    if math.isnan(w):
+        return UNKNOWN
+    return POSITIVE if w >= 0 else NEGATIVE
+
+
+def _weight_width(w: float, largest: float) -> str:
+    if largest == 0.0 or not math.isfinite(w):
+        return "1.00"
+    return f"{0.4 + 4.6 * abs(w) / largest:.2f}"
+
+
+def _mlp_text(nin: int, layers: list[list[NeuronLike]]) -> str:
+    lines = [f"inputs: {nin}"]
+    for layer_index, neurons in enumerate(layers):
+        weights = [w.data for neuron in neurons for w in neuron.w]
+        lines.append(
+            f"layer {layer_index}: {len(neurons)} neurons, {neurons[0].activation}, "
+            f"weights from {_number(min(weights))} to {_number(max(weights))}"
+        )
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------ rendering and saving
+
+
+def save(
+    what: Value | graphviz.Digraph,
+    path: str | os.PathLike[str],
+    *,
+    timeout: float | None = None,
+    **draw_options: Any,
+) -> Path:
+    """Write a picture of `what` (a Value, drawn with `draw_dot(what, **draw_options)`, or a
+    drawing) to `path`, in the format its extension names: .svg, .png, .pdf or .dot.
+
+    The file is written whole or not at all: the picture is rendered first, written to a
+    temporary file beside `path`, then renamed over it in one step.
+    """
+    path = Path(path)
+    fmt = SAVE_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        has = f"the extension {path.suffix!r}" if path.suffix else "no extension"
+        raise ValueError(
+            f"save() takes the format from the file name, and {path.name!r} has {has}; "
+            f"end it with one of {', '.join(SAVE_FORMATS)}"
+        )
+    if isinstance(what, Value):
+        drawing = draw_dot(what, **draw_options)
+    elif isinstance(what, (graphviz.Digraph, graphviz.Graph)):
+        if draw_options:
+            raise TypeError(
+                f"save(): options such as {', '.join(sorted(draw_options))} apply when drawing "
+                "a Value; this is a finished drawing, so pass them to draw_dot() instead"
+            )
+        drawing = what
+    else:
+        raise TypeError(f"save() needs a Value or a drawing, got {type(what).__name__}: {what!r}")
+    if not path.parent.is_dir():
+        raise FileNotFoundError(f"cannot save to {path}: the folder {path.parent} does not exist")
+    if timeout is None:
+        timeout = getattr(drawing, "timeout", DEFAULT_TIMEOUT)
+    source: str = drawing.source
+    content = source.encode("utf-8") if fmt == "dot" else render(source, fmt, timeout)
+    write_atomically(path, content)
+    return path
+
+
+# ---------------------------------------------------------------------- checks
+
+
+def _check_value(root: object, caller: str) -> None:
+    if not isinstance(root, Value):
+        raise TypeError(f"{caller} needs a Value, got {type(root).__name__}: {root!r}")
+
+
+def _check_rankdir(rankdir: str, caller: str) -> None:
+    if rankdir not in RANKDIRS:
+        raise ValueError(
+            f"{caller}: rankdir must be 'LR' (left to right) or 'TB' (top to bottom), "
+            f"got {rankdir!r}"
+        )
+
+
+def _check_max_nodes(max_nodes: int, caller: str) -> None:
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 1:
+        raise ValueError(f"{caller}: max_nodes must be a whole number >= 1, got {max_nodes!r}")
