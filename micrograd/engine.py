@@ -118,10 +118,11 @@ class Value:
         if _recording:
             self._children = _children
             self._local_grads = _local_grads
-        else:
+            self._op = _op
+        else:  # under no_grad(): a result with no history, like a leaf
             self._children = ()
             self._local_grads = ()
-        self._op = _op
+            self._op = ""
 
     # ----------------------------------------------------------------- basics
 

@@ -315,7 +315,7 @@ def test_no_grad_records_no_children_and_restores_on_exit():
             pass
         assert not is_recording()
     assert is_recording()
-    assert y._children == () and y.data == math.tanh(4.0)
+    assert y._children == () and y._op == "" and y.data == math.tanh(4.0)
     z = x * x
     assert z._children == (x, x)
 
