@@ -85,7 +85,7 @@ def blobs(
     n: int = 100, centers: int = 3, spread: float = 0.3, seed: int = 0
 ) -> tuple[Points, Labels]:
     """Round clusters of points around `centers` evenly spaced centres on the unit circle."""
-    rng = _rng(n, spread, seed, "blobs")
+    rng = _rng(n, spread, seed, "blobs", noise_name="spread")
     _check_classes(centers, "blobs")
     points, labels = [], []
     for i in range(n):
@@ -139,11 +139,12 @@ def train_test_split(
     )
 
 
-def _rng(n: int, noise: float, seed: int, name: str) -> random.Random:
+def _rng(n: int, noise: float, seed: int, name: str, noise_name: str = "noise") -> random.Random:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"{name} needs n, the number of points, to be a whole number >= 1")
-    if not (isinstance(noise, (int, float)) and noise >= 0 and math.isfinite(noise)):
-        raise ValueError(f"{name} needs a finite noise >= 0, got {noise!r}")
+    number = isinstance(noise, (int, float)) and not isinstance(noise, bool)
+    if not (number and 0 <= noise < math.inf):
+        raise ValueError(f"{name} needs a finite {noise_name} >= 0, got {noise!r}")
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"{name} needs an int seed, got {type(seed).__name__}: {seed!r}")
     return random.Random(seed)

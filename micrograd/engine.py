@@ -62,9 +62,14 @@ def is_recording() -> bool:
 
 def _as_float(data: object, what: str = "Value") -> float:
     """Convert a real number to float; anything else is a TypeError naming its type."""
-    # bool is an int and numpy scalars register as numbers.Real, so all of them pass.
-    if isinstance(data, numbers.Real):
-        return float(data)
+    if type(data) is float:
+        return data
+    # bool is an int, and numpy's numbers register as numbers.Real, all but its bool.
+    if isinstance(data, numbers.Real) or type(data).__name__ in ("bool", "bool_"):
+        try:
+            return float(data)  # type: ignore[arg-type]
+        except OverflowError:
+            raise OverflowError(f"{what} got {data!r}, too large for a float") from None
     raise TypeError(
         f"{what} needs a real number (int, float, bool), got {type(data).__name__}: {data!r}"
     )
@@ -98,16 +103,8 @@ class Value:
     _local_grads: tuple[float, ...]
     _op: str
 
-    def __init__(
-        self,
-        data: Number,
-        label: str = "",
-        _children: tuple[Value, ...] = (),
-        _local_grads: tuple[float, ...] = (),
-        _op: str = "",
-    ) -> None:
-        # Ops always pass a float; only user input needs converting and checking.
-        self.data = data if type(data) is float else _as_float(data)
+    def __init__(self, data: Number, label: str = "") -> None:
+        self.data = _as_float(data)
         self.grad = 0.0
         if type(label) is not str:
             raise TypeError(
@@ -115,14 +112,9 @@ class Value:
                 "Call Value(data, label='x'); ops record their inputs themselves."
             )
         self.label = label
-        if _recording:
-            self._children = _children
-            self._local_grads = _local_grads
-            self._op = _op
-        else:  # under no_grad(): a result with no history, like a leaf
-            self._children = ()
-            self._local_grads = ()
-            self._op = ""
+        self._children = ()
+        self._local_grads = ()
+        self._op = ""
 
     # ----------------------------------------------------------------- basics
 
@@ -154,30 +146,29 @@ class Value:
     def __add__(self, other: Operand) -> Value:
         """x + y; d/dx = 1, d/dy = 1"""
         if type(other) is not Value:
-            other = _as_value(other, "+")
-        return Value(self.data + other.data, "", (self, other), (1.0, 1.0), "+")
+            other = _as_value(other, "the other operand of +")
+        return _result(self.data + other.data, (self, other), (1.0, 1.0), "+")
 
     def __sub__(self, other: Operand) -> Value:
         """x - y; d/dx = 1, d/dy = -1"""
         if type(other) is not Value:
-            other = _as_value(other, "-")
-        return Value(self.data - other.data, "", (self, other), (1.0, -1.0), "-")
+            other = _as_value(other, "the other operand of -")
+        return _result(self.data - other.data, (self, other), (1.0, -1.0), "-")
 
     def __mul__(self, other: Operand) -> Value:
         """x * y; d/dx = y, d/dy = x"""
         if type(other) is not Value:
-            other = _as_value(other, "*")
-        return Value(self.data * other.data, "", (self, other), (other.data, self.data), "*")
+            other = _as_value(other, "the other operand of *")
+        return _result(self.data * other.data, (self, other), (other.data, self.data), "*")
 
     def __truediv__(self, other: Operand) -> Value:
         """x / y; d/dx = 1/y, d/dy = -x/y**2"""
         if type(other) is not Value:
-            other = _as_value(other, "/")
+            other = _as_value(other, "the other operand of /")
         if other.data == 0.0:
             raise ZeroDivisionError(f"division by zero: {self.data!r} / {other.data!r}")
-        inverse = 1.0 / other.data
-        out = self.data * inverse
-        return Value(out, "", (self, other), (inverse, -out * inverse), "/")
+        out = self.data / other.data
+        return _result(out, (self, other), (1.0 / other.data, -out / other.data), "/")
 
     def __pow__(self, other: Operand) -> Value:
         """x ** y; d/dx = y * x**(y-1), d/dy = x**y * ln(x) (only when y is a Value)"""
@@ -204,23 +195,23 @@ class Value:
         # y * x**(y-1), written with out so that it saturates to inf instead of raising.
         dx = y * out / x if x != 0 else _power_slope_at_zero(y)
         if not isinstance(other, Value):
-            return Value(out, "", (self,), (dx,), f"**{y:g}")
+            return _result(out, (self,), (dx,), f"**{y:g}")
         if x == 0:
             # d/dy of 0**y is 0 for y > 0 (the result stays 0); at y == 0 it is -inf.
             dy = 0.0 if y > 0 else -math.inf
         else:
             dy = out * math.log(x)
-        return Value(out, "", (self, other), (dx, dy), "**")
+        return _result(out, (self, other), (dx, dy), "**")
 
     def __neg__(self) -> Value:
         """-x; d/dx = -1"""
-        return Value(-self.data, "", (self,), (-1.0,), "neg")
+        return _result(-self.data, (self,), (-1.0,), "neg")
 
     def __abs__(self) -> Value:
         """|x|; d/dx = sign(x), taken as 0 at x = 0 (as in PyTorch)"""
         x = self.data
         sign = 1.0 if x > 0 else -1.0 if x < 0 else 0.0
-        return Value(abs(x), "", (self,), (sign,), "abs")
+        return _result(abs(x), (self,), (sign,), "abs")
 
     def exp(self) -> Value:
         """e**x; d/dx = e**x"""
@@ -230,38 +221,38 @@ class Value:
             raise OverflowError(
                 f"exp overflows a float for inputs above 709.78, got {self.data!r}"
             ) from None
-        return Value(out, "", (self,), (out,), "exp")
+        return _result(out, (self,), (out,), "exp")
 
     def log(self) -> Value:
         """ln(x); d/dx = 1/x"""
         x = self.data
         if not x > 0:
             raise ValueError(f"log is defined for positive numbers, got {x!r}")
-        return Value(math.log(x), "", (self,), (1.0 / x,), "log")
+        return _result(math.log(x), (self,), (1.0 / x,), "log")
 
     def tanh(self) -> Value:
         """tanh(x); d/dx = 1 - tanh(x)**2"""
         t = math.tanh(self.data)  # math.tanh saturates to +-1.0 and never overflows
-        return Value(t, "", (self,), (1.0 - t * t,), "tanh")
+        return _result(t, (self,), (1.0 - t * t,), "tanh")
 
     def sigmoid(self) -> Value:
         """sigmoid(x) = 1 / (1 + e**-x); d/dx = s * (1 - s)"""
         s = _stable_sigmoid(self.data)
-        return Value(s, "", (self,), (s * (1.0 - s),), "sigmoid")
+        return _result(s, (self,), (s * (1.0 - s),), "sigmoid")
 
     def softplus(self) -> Value:
         """ln(1 + e**x); d/dx = sigmoid(x)"""
         x = self.data
         # ln(1 + e**x) = max(x, 0) + ln(1 + e**-|x|): the exponent is never positive.
         out = max(x, 0.0) + math.log1p(math.exp(-abs(x)))
-        return Value(out, "", (self,), (_stable_sigmoid(x),), "softplus")
+        return _result(out, (self,), (_stable_sigmoid(x),), "softplus")
 
     def relu(self) -> Value:
         """max(0, x); d/dx = 1 if x > 0 else 0"""
         x = self.data
-        if x > 0:
-            return Value(x, "", (self,), (1.0,), "relu")
-        return Value(0.0, "", (self,), (0.0,), "relu")
+        if x <= 0:
+            return _result(0.0, (self,), (0.0,), "relu")
+        return _result(x, (self,), (1.0,), "relu")  # x > 0, or nan: kept, as PyTorch does
 
     @staticmethod
     def sum(terms: Iterable[Operand]) -> Value:
@@ -270,7 +261,7 @@ class Value:
         One node instead of a chain n deep: a loss over 1,000 samples stays shallow.
         """
         children, data = _values_and_data(terms, "Value.sum")
-        return Value(sum(data), "", children, (1.0,) * len(children), "sum")
+        return _result(sum(data, 0.0), children, (1.0,) * len(children), "sum")
 
     @staticmethod
     def dot(
@@ -287,13 +278,12 @@ class Value:
                 f"Value.dot needs as many weights as inputs, got {len(ws)} and {len(xs)}"
             )
         if bias is None:
-            return Value(
-                sum(map(operator.mul, w_data, x_data)), "", ws + xs, (*x_data, *w_data), "dot"
-            )
-        b = _as_value(bias, "Value.dot")
+            total = sum(map(operator.mul, w_data, x_data), 0.0)
+            return _result(total, ws + xs, (*x_data, *w_data), "dot")
+        b = bias if type(bias) is Value else _as_value(bias, "the bias of Value.dot")
         # Added in order starting from the bias, as micrograd 0.1.0's neuron does.
         total = sum(map(operator.mul, w_data, x_data), b.data)
-        return Value(total, "", (*ws, *xs, b), (*x_data, *w_data, 1.0), "dot")
+        return _result(total, (*ws, *xs, b), (*x_data, *w_data, 1.0), "dot")
 
     @staticmethod
     def logsumexp(terms: Iterable[Operand]) -> Value:
@@ -305,28 +295,31 @@ class Value:
         if not children:
             raise ValueError("Value.logsumexp needs at least one term, got none")
         largest = max(data)
+        if math.isinf(largest):  # x - largest would be inf - inf: the largest terms decide
+            ties = [1.0 if x == largest else 0.0 for x in data]
+            return _result(largest, children, tuple(t / sum(ties) for t in ties), "logsumexp")
         exps = [math.exp(x - largest) for x in data]
         total = math.fsum(exps)
         softmax = tuple(e / total for e in exps)
-        return Value(largest + math.log(total), "", children, softmax, "logsumexp")
+        return _result(largest + math.log(total), children, softmax, "logsumexp")
 
     # --------------------------------------------------------- derived ops
     # Built from the primitives above, so they need no derivative of their own.
 
     def __radd__(self, other: Operand) -> Value:  # 2 + x is x's left operand turned around
-        return _as_value(other, "+") + self
+        return _as_value(other, "the other operand of +") + self
 
     def __rsub__(self, other: Operand) -> Value:
-        return _as_value(other, "-") - self
+        return _as_value(other, "the other operand of -") - self
 
     def __rmul__(self, other: Operand) -> Value:
-        return _as_value(other, "*") * self
+        return _as_value(other, "the other operand of *") * self
 
     def __rtruediv__(self, other: Operand) -> Value:
-        return _as_value(other, "/") / self
+        return _as_value(other, "the other operand of /") / self
 
     def __rpow__(self, other: Operand) -> Value:  # 2 ** x: a Value exponent
-        return _as_value(other, "**") ** self
+        return _as_value(other, "the other operand of **") ** self
 
     # -------------------------------------------------------------- backward
 
@@ -340,9 +333,9 @@ class Value:
         order = _topological_order(self)
         if self.grad != 0.0:
             warnings.warn(
-                f"backward() called again on {self!r} without zero_grad(): grads from the "
-                "earlier pass are kept and this pass adds to them. Call zero_grad() first "
-                "if you want fresh grads.",
+                f"backward() on {self!r}, which already has a grad from an earlier "
+                "backward(): this pass adds its grads to the ones already there. Call "
+                "zero_grad() on it first if you want fresh grads.",
                 stacklevel=2,
             )
         # This pass must propagate only its own contributions, not grads left over from
@@ -387,6 +380,26 @@ class Value:
 
 # A C-level getter: backward() applies it to every node.
 _grad_of = operator.attrgetter("grad")
+
+
+def _result(
+    data: float, children: tuple[Value, ...], local_grads: tuple[float, ...], op: str
+) -> Value:
+    """The Value an op returns: its data, and (unless in no_grad) its children with the
+    local grad of each. Ops pass a float, so this skips the checks that Value() makes."""
+    out = object.__new__(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    if _recording:
+        out._children = children
+        out._local_grads = local_grads
+        out._op = op
+    else:  # under no_grad(): a result with no history, like a leaf
+        out._children = ()
+        out._local_grads = ()
+        out._op = ""
+    return out
 
 
 def _topological_order(root: Value) -> list[Value]:
@@ -434,19 +447,21 @@ def _power_slope_at_zero(y: float) -> float:
     return math.inf
 
 
-def _as_value(other: object, op: str) -> Value:
+def _as_value(other: object, what: str) -> Value:
     if isinstance(other, Value):
         return other
-    return Value(_as_float(other, f"the other operand of {op}"))
+    return Value(_as_float(other, what))
 
 
 def _values_and_data(items: Iterable[Operand], op: str) -> tuple[tuple[Value, ...], list[float]]:
     """The items as Values (numbers wrapped), and their data: the n-ary ops' inputs."""
+    if isinstance(items, (Value, str)) or not isinstance(items, Iterable):
+        raise TypeError(f"{op} takes a list of numbers or Values, got {type(items).__name__}")
     values = tuple(items)
     data = [v.data for v in values if type(v) is Value]
     if len(data) == len(values):  # all Values already: the fast, usual case
         return values, data  # type: ignore[return-value]
-    wrapped = tuple(_as_value(item, op) for item in values)
+    wrapped = tuple(_as_value(item, f"a term of {op}") for item in values)
     return wrapped, [v.data for v in wrapped]
 
 

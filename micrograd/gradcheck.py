@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .engine import Value, no_grad
+from .engine import Value, _topological_order, no_grad
 
 
 class GradcheckError(AssertionError):
@@ -27,7 +27,7 @@ def numerical_grads(f: Callable[..., Value], *values: Value, eps: float = 1e-6) 
     """
     grads = []
     with no_grad():
-        for v in values:
+        for i, v in enumerate(values):
             original = v.data
             step = eps * max(1.0, abs(original))
             try:
@@ -35,6 +35,12 @@ def numerical_grads(f: Callable[..., Value], *values: Value, eps: float = 1e-6) 
                 up = _evaluate(f, values)
                 v.data = original - step
                 down = _evaluate(f, values)
+            except (ArithmeticError, ValueError) as error:
+                raise ValueError(
+                    f"f failed when gradcheck nudged input {i} from {original!r} to "
+                    f"{v.data!r} (step {step:g}): {error}. Check a point further from the "
+                    "edge of the domain, or pass a smaller eps."
+                ) from error
             finally:
                 v.data = original
             grads.append((up - down) / (2.0 * step))
@@ -51,8 +57,8 @@ def gradcheck(
     """Check that backward() through `f(*values)` matches central differences.
 
     Returns True, or raises GradcheckError naming every input with its analytic
-    (backward) and numerical gradient. The inputs' data and grads are left as they
-    were. An input passes when |analytic - numerical| <= atol + rtol * |numerical|.
+    (backward) and numerical gradient. Every grad and data it touches is left as it
+    was. An input passes when |analytic - numerical| <= atol + rtol * |numerical|.
 
     >>> gradcheck(lambda x, y: x * y + x.tanh(), Value(0.5), Value(-2.0))
     True
@@ -60,15 +66,18 @@ def gradcheck(
     for i, v in enumerate(values):
         if not isinstance(v, Value):
             raise TypeError(f"gradcheck checks Values, but input {i} is {type(v).__name__}")
-    saved_grads = [v.grad for v in values]
+    out = _evaluate_graph(f, values)
+    # Inputs too: one that f does not use is not in the graph, and its grad must read 0.
+    touched = [*_topological_order(out), *values]
+    saved = [node.grad for node in touched]
     try:
-        out = _evaluate_graph(f, values)
-        out.zero_grad()
+        for node in touched:
+            node.grad = 0.0
         out.backward()
         analytic = [v.grad for v in values]
     finally:
-        for v, grad in zip(values, saved_grads):
-            v.grad = grad
+        for node, grad in zip(reversed(touched), reversed(saved)):
+            node.grad = grad
     numerical = numerical_grads(f, *values, eps=eps)
 
     rows = []

@@ -6,15 +6,17 @@ nodes instead of a chain as long as the batch.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import operator
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from .engine import Operand, Value
 
 
 def mse(predictions: Sequence[Operand], targets: Sequence[float]) -> Value:
     """Mean squared error: mean of (prediction - target)**2 over the samples."""
-    _check_batch(predictions, targets, "mse")
-    errors = [_value(p) - t for p, t in zip(predictions, targets)]
+    predictions, targets = _check_batch(predictions, targets, "mse")
+    errors = [_value(p, "mse", i) - t for i, (p, t) in enumerate(zip(predictions, targets))]
     return Value.dot(errors, errors) / len(errors)
 
 
@@ -24,11 +26,13 @@ def max_margin(scores: Sequence[Operand], labels: Sequence[float]) -> Value:
     Labels are -1 or +1; a sample costs nothing once its score has the right sign
     with a margin of at least 1.
     """
-    _check_batch(scores, labels, "max_margin")
+    scores, labels = _check_batch(scores, labels, "max_margin")
     _check_labels(labels, (-1, 1), "max_margin", "use -1 and +1")
-    return Value.sum(
-        (1 - label * _value(score)).relu() for score, label in zip(scores, labels)
-    ) / len(labels)
+    margins = [
+        (1 - label * _value(score, "max_margin", i)).relu()
+        for i, (score, label) in enumerate(zip(scores, labels))
+    ]
+    return Value.sum(margins) / len(margins)
 
 
 def binary_cross_entropy(logits: Sequence[Operand], labels: Sequence[float]) -> Value:
@@ -37,9 +41,10 @@ def binary_cross_entropy(logits: Sequence[Operand], labels: Sequence[float]) -> 
     Written as softplus(z) - y * z, which is the same thing, never takes the log of 0,
     and never overflows, even for logits of +-1000. Labels are 0 or 1.
     """
-    _check_batch(logits, labels, "binary_cross_entropy")
+    logits, labels = _check_batch(logits, labels, "binary_cross_entropy")
     _check_labels(labels, (0, 1), "binary_cross_entropy", "use 0 and 1")
-    losses = [_value(z).softplus() - y * _value(z) for z, y in zip(logits, labels)]
+    values = [_value(z, "binary_cross_entropy", i) for i, z in enumerate(logits)]
+    losses = [z.softplus() - y * z for z, y in zip(values, labels)]
     return Value.sum(losses) / len(losses)
 
 
@@ -48,20 +53,21 @@ def cross_entropy(logits: Sequence[Sequence[Operand]], labels: Sequence[int]) ->
 
     `logits` holds one list of class scores per sample; `labels` the right class index.
     """
-    _check_batch(logits, labels, "cross_entropy")
+    logits, labels = _check_batch(logits, labels, "cross_entropy")
     losses = []
     for i, (scores, label) in enumerate(zip(logits, labels)):
-        if isinstance(scores, Value) or not isinstance(scores, Sequence):
+        if isinstance(scores, Value) or not isinstance(scores, Sequence) or not scores:
             raise TypeError(
                 f"cross_entropy needs a list of class scores per sample; sample {i} is {scores!r}"
             )
-        if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label < len(scores):
+        index = _class_index(label)
+        if index is None or not 0 <= index < len(scores):
             raise ValueError(
                 f"cross_entropy: label of sample {i} must be a class index 0..{len(scores) - 1}, "
                 f"got {label!r}"
             )
-        values = [_value(s) for s in scores]
-        losses.append(Value.logsumexp(values) - values[label])
+        values = [_value(s, "cross_entropy", i) for s in scores]
+        losses.append(Value.logsumexp(values) - values[index])
     return Value.sum(losses) / len(losses)
 
 
@@ -73,18 +79,39 @@ def l2(parameters: Sequence[Value], alpha: float) -> Value:
 
 def accuracy(scores: Sequence[Operand], labels: Sequence[float]) -> float:
     """The fraction of samples whose score has the sign of its -1/+1 label (no graph)."""
-    _check_batch(scores, labels, "accuracy")
-    right = sum((float(score) > 0) == (label > 0) for score, label in zip(scores, labels))
+    scores, labels = _check_batch(scores, labels, "accuracy")
+    right: int = sum((float(score) > 0) == (label > 0) for score, label in zip(scores, labels))
     return right / len(labels)
 
 
-def _value(x: Operand) -> Value:
-    return x if isinstance(x, Value) else Value(x)
+def _value(x: object, loss: str, sample: int) -> Value:
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, (int, float)):
+        return Value(x)
+    raise TypeError(
+        f"{loss} takes one number or Value per sample, but sample {sample} is "
+        f"{type(x).__name__}: {x!r}. A model with several outputs returns a list per "
+        "sample: use cross_entropy, or pick one output."
+    )
 
 
-def _check_batch(predictions: Sequence[object], targets: Sequence[object], loss: str) -> None:
+def _class_index(label: object) -> int | None:
+    if isinstance(label, bool):
+        return None
+    try:
+        return operator.index(label)  # type: ignore[arg-type]  # int, numpy's integers too
+    except TypeError:
+        return None
+
+
+def _check_batch(
+    predictions: Iterable[Any], targets: Iterable[Any], loss: str
+) -> tuple[list[Any], list[Any]]:
+    """Both as lists (generators are fine), after checking they pair up one to one."""
     if isinstance(predictions, Value) or isinstance(targets, (int, float)):
         raise TypeError(f"{loss} takes a list of predictions and a list of targets, one per sample")
+    predictions, targets = list(predictions), list(targets)
     if len(predictions) != len(targets):
         raise ValueError(
             f"{loss} needs one target per prediction, got {len(predictions)} predictions "
@@ -92,6 +119,7 @@ def _check_batch(predictions: Sequence[object], targets: Sequence[object], loss:
         )
     if not predictions:
         raise ValueError(f"{loss} needs at least one sample, got none")
+    return predictions, targets
 
 
 def _check_labels(labels: Sequence[float], allowed: tuple[int, int], loss: str, fix: str) -> None:

@@ -24,7 +24,7 @@ ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 # Value's activation ops on plain floats, for evaluating without a graph. A test checks
 # that they give exactly the data the ops give.
 FLOAT_ACTIVATIONS: dict[str, Callable[[float], float]] = {
-    "relu": lambda s: s if s > 0 else 0.0,
+    "relu": lambda s: 0.0 if s <= 0 else s,  # nan passes through, as in Value.relu
     "tanh": math.tanh,
     "sigmoid": _stable_sigmoid,
     "linear": lambda s: s,
@@ -60,7 +60,8 @@ class Module:
         named = self.named_parameters()
         names = [name for name, _ in named]
         missing = [name for name in names if name not in state]
-        unexpected = [name for name in state if name not in set(names)]
+        known = set(names)
+        unexpected = [name for name in state if name not in known]
         if missing or unexpected:
             raise ValueError(
                 "the state dict does not fit this model "
@@ -92,15 +93,15 @@ class Neuron(Module):
     def __init__(
         self,
         nin: int,
-        nonlin: bool = True,
+        nonlin: bool | None = None,
         activation: str | None = None,
         seed: int | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self.nin = _check_count(nin, "nin", "Neuron")
-        self.activation = _check_activation(activation or ("relu" if nonlin else "linear"))
-        rng = rng or _rng_for(seed)
-        self.w = [Value(rng.uniform(-1.0, 1.0)) for _ in range(nin)]
+        self.activation = _resolve_activation(activation, nonlin)
+        uniform = (rng or _rng_for(seed) or random).uniform
+        self.w = [Value(uniform(-1.0, 1.0)) for _ in range(nin)]
         self.b = Value(0.0)
         self._activate = _activation_function(self.activation)
         self._label_parameters()
@@ -132,20 +133,16 @@ class Layer(Module):
         self,
         nin: int,
         nout: int,
-        activation: str = "relu",
+        activation: str | None = None,
+        nonlin: bool | None = None,
         seed: int | None = None,
         rng: random.Random | None = None,
-        **neuron_options: Any,
     ) -> None:
         self.nin = _check_count(nin, "nin", "Layer")
         self.nout = _check_count(nout, "nout", "Layer")
+        self.activation = _resolve_activation(activation, nonlin)
         rng = rng or _rng_for(seed)
-        if "nonlin" in neuron_options:  # micrograd 0.1.0's keyword
-            activation = "relu" if neuron_options.pop("nonlin") else "linear"
-        if neuron_options:
-            raise TypeError(f"Layer got unexpected keyword arguments: {sorted(neuron_options)}")
-        self.activation = _check_activation(activation)
-        self.neurons = [Neuron(nin, activation=activation, rng=rng) for _ in range(nout)]
+        self.neurons = [Neuron(nin, activation=self.activation, rng=rng) for _ in range(nout)]
         self._label_parameters()
 
     def __call__(self, x: Sequence[Operand]) -> list[Value]:
@@ -265,7 +262,7 @@ class MLP(Module):
         path = Path(path)
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
             raise ValueError(
                 f"{path} is not a micrograd model file: not valid JSON ({error})"
             ) from None
@@ -287,7 +284,7 @@ class MLP(Module):
             model.load_state_dict(document["parameters"])
         except KeyError as error:
             raise ValueError(f"{path} is not a complete model file: no {error}") from None
-        except (TypeError, ValueError) as error:
+        except (TypeError, ValueError, OverflowError) as error:
             raise ValueError(f"{path} does not describe a valid model: {error}") from None
         return model
 
@@ -295,15 +292,27 @@ class MLP(Module):
 # ------------------------------------------------------------------ helpers
 
 
-def _rng_for(seed: int | None) -> random.Random:
-    """A private generator for `seed`; without one, draw from the `random` module, so
-    that `random.seed(1337)` before building a model works as in micrograd 0.1.0."""
+def _rng_for(seed: int | None) -> random.Random | None:
+    """A generator seeded with `seed`; None without a seed, meaning: draw from the `random`
+    module itself, so that `random.seed(1337)` before building a model works as in
+    micrograd 0.1.0."""
     if seed is None:
-        # The instance behind random.uniform() and random.seed(): the same sequence.
-        return random._inst
+        return None
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise TypeError(f"seed must be an int, got {type(seed).__name__}: {seed!r}")
     return random.Random(seed)
+
+
+def _resolve_activation(activation: str | None, nonlin: bool | None) -> str:
+    """An activation by name, or by micrograd 0.1.0's `nonlin` (True: relu, False: linear)."""
+    if activation is None:
+        return "linear" if nonlin is False else "relu"
+    activation = _check_activation(activation)
+    if nonlin is not None and bool(nonlin) != (activation != "linear"):
+        raise ValueError(
+            f"nonlin={nonlin} contradicts activation={activation!r}: pass only activation"
+        )
+    return activation
 
 
 def _check_count(n: object, what: str, owner: str) -> int:
@@ -313,7 +322,7 @@ def _check_count(n: object, what: str, owner: str) -> int:
 
 
 def _check_activation(name: str) -> str:
-    if name not in ACTIVATIONS:
+    if not isinstance(name, str) or name not in ACTIVATIONS:
         raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
     return name
 
@@ -326,7 +335,7 @@ def _activation_function(name: str) -> Callable[[Value], Value]:
 
 def _check_inputs(x: object, nin: int, owner: str) -> list[Value]:
     """The inputs as Values, after checking there are `nin` of them and each is a number."""
-    if isinstance(x, (Value, int, float)) or not isinstance(x, Sequence) or isinstance(x, str):
+    if isinstance(x, (Value, str, bytes)) or not (hasattr(x, "__len__") and hasattr(x, "__iter__")):
         raise TypeError(
             f"{owner} expects a list of {nin} numbers (one sample), got {type(x).__name__}: {x!r}"
         )
@@ -346,9 +355,13 @@ def _parameter_value(name: str, value: object) -> float:
         raise ValueError(
             f"parameter {name} must be a number, got {type(value).__name__}: {value!r}"
         )
-    if not math.isfinite(value):
+    try:
+        number = float(value)
+    except OverflowError:
+        raise ValueError(f"parameter {name} is too large for a float: {value!r}") from None
+    if not math.isfinite(number):
         raise ValueError(f"parameter {name} must be finite, got {value!r}")
-    return float(value)
+    return number
 
 
 def _first(names: list[str], shown: int = 3) -> str:

@@ -26,6 +26,8 @@ class Optimizer:
         for i, p in enumerate(self.params):
             if not isinstance(p, Value):
                 raise TypeError(f"{name} optimizes Values, but parameter {i} is {type(p).__name__}")
+        if len({id(p) for p in self.params}) != len(self.params):
+            raise ValueError(f"{name} got the same parameter twice: it would step it twice")
         if not callable(lr):
             _check_rate(lr)
         self.lr = lr
@@ -87,9 +89,13 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"betas must be a pair such as (0.9, 0.999), got {betas!r}")
         self.beta1 = _check_fraction(betas[0], "betas[0]")
         self.beta2 = _check_fraction(betas[1], "betas[1]")
         self.eps = _check_nonnegative(eps, "eps")
+        if self.eps == 0.0:
+            raise ValueError("eps must be > 0: it keeps a zero grad from dividing by zero")
         self.weight_decay = _check_nonnegative(weight_decay, "weight_decay")
         self.mean = [0.0] * len(self.params)
         self.mean_square = [0.0] * len(self.params)
@@ -117,13 +123,17 @@ def _check_rate(lr: object) -> float:
     return float(lr)
 
 
-def _check_fraction(x: float, name: str) -> float:
-    if not 0.0 <= x < 1.0:
-        raise ValueError(f"{name} must be in [0, 1), got {x!r}")
-    return float(x)
+def _check_fraction(x: object, name: str) -> float:
+    if not _is_number(x) or not 0.0 <= x < 1.0:  # type: ignore[operator]
+        raise ValueError(f"{name} must be a number in [0, 1), got {x!r}")
+    return float(x)  # type: ignore[arg-type]
 
 
-def _check_nonnegative(x: float, name: str) -> float:
-    if not x >= 0.0:
-        raise ValueError(f"{name} must be >= 0, got {x!r}")
-    return float(x)
+def _check_nonnegative(x: object, name: str) -> float:
+    if not _is_number(x) or not 0.0 <= x < math.inf:  # type: ignore[operator]
+        raise ValueError(f"{name} must be a finite number >= 0, got {x!r}")
+    return float(x)  # type: ignore[arg-type]
+
+
+def _is_number(x: object) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool)

@@ -25,6 +25,11 @@ def test_dataset_is_deterministic_for_a_seed(name):
     assert make(n=40, seed=5) != make(n=40, seed=6)
 
 
+def test_datasets_are_pinned_across_machines_and_versions():
+    X, y = data.moons(4, seed=0)
+    assert X[0] == [-0.1016348894188071, 0.49278799772149284] and y == [1, 0, 0, 1]
+
+
 def test_moons_without_noise_lie_on_two_half_circles():
     X, y = data.moons(20, noise=0.0)
     for (x1, x2), label in zip(X, y):

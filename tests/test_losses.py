@@ -113,3 +113,21 @@ def test_bad_loss_input_is_a_clear_error(call, error, message):
 
 def test_accuracy_counts_signs():
     assert accuracy([Value(0.3), Value(-2.0), 1.0, -0.1], [1, -1, -1, 1]) == 0.5
+
+
+def test_losses_take_generators_and_numpy_labels():
+    scores = (Value(s) for s in [0.5, -0.5])
+    assert max_margin(scores, iter([1, -1])).data == 0.5
+    np = pytest.importorskip("numpy")
+    loss = cross_entropy([[Value(1.0), Value(2.0)]], [np.int64(1)])
+    assert loss.data == pytest.approx(math.log(math.exp(1) + math.exp(2)) - 2)
+
+
+def test_a_list_per_sample_gets_a_hint_about_several_outputs():
+    with pytest.raises(TypeError, match="sample 0 is list.*several outputs"):
+        mse([[Value(1.0), Value(2.0)]], [1.0])
+
+
+def test_nan_scores_give_a_nan_loss_not_a_perfect_one():
+    s = [Value(math.nan), Value(1.0)]
+    assert math.isnan(max_margin(s, [1, -1]).data)

@@ -67,6 +67,18 @@ def test_adam_minimizes_a_quadratic():
     assert x.data == pytest.approx(2.0, abs=1e-3)
 
 
+def test_a_parameter_listed_twice_is_refused():
+    p = Value(1.0)
+    with pytest.raises(ValueError, match="same parameter twice"):
+        SGD([p, p], lr=0.1)
+
+
+def test_adam_weight_decay_is_added_to_the_grad():
+    p = _param(2.0, 0.0)
+    Adam([p], lr=0.1, weight_decay=0.5).step()  # grad = 0 + 0.5 * 2 = 1: a full step of lr
+    assert p.data == pytest.approx(2.0 - 0.1 * 1.0 / (1.0 + 1e-8))
+
+
 def test_zero_grad_clears_parameters():
     ps = [_param(1.0, 3.0), _param(2.0, -1.0)]
     SGD(ps, lr=0.1).zero_grad()
@@ -84,8 +96,28 @@ def test_zero_grad_clears_parameters():
             "learning rate must be a finite number >= 0",
         ),
         (lambda: SGD([Value(1.0)], lr="fast"), ValueError, "learning rate"),
-        (lambda: SGD([Value(1.0)], lr=0.1, momentum=1.5), ValueError, "momentum must be in"),
-        (lambda: Adam([Value(1.0)], betas=(0.9, 1.0)), ValueError, "betas\\[1\\] must be in"),
+        (
+            lambda: SGD([Value(1.0)], lr=0.1, momentum=1.5),
+            ValueError,
+            "momentum must be a number in",
+        ),
+        (
+            lambda: SGD([Value(1.0)], lr=0.1, momentum="0.9"),
+            ValueError,
+            "momentum must be a number",
+        ),
+        (
+            lambda: SGD([Value(1.0)], lr=0.1, weight_decay=math.inf),
+            ValueError,
+            "weight_decay must be a finite",
+        ),
+        (lambda: Adam([Value(1.0)], betas=(0.9,)), ValueError, "betas must be a pair"),
+        (lambda: Adam([Value(1.0)], eps=0.0), ValueError, "eps must be > 0"),
+        (
+            lambda: Adam([Value(1.0)], betas=(0.9, 1.0)),
+            ValueError,
+            "betas\\[1\\] must be a number in",
+        ),
     ],
 )
 def test_bad_optimizer_settings_are_clear_errors(make, error, message):
