@@ -5,12 +5,13 @@ The names are micrograd 0.1.0's: `Value` (with `.data`, `.grad`, `.backward()`),
 losses, optimizers, datasets, saving, gradient checking and graph drawing.
 """
 
-from . import data, losses, optim, viz
+from . import data, losses, optim, steps, viz
 from .engine import Value, is_recording, no_grad
 from .gradcheck import GradcheckError, gradcheck, numerical_grads
 from .losses import binary_cross_entropy, cross_entropy, l2, max_margin, mse
 from .nn import MLP, Layer, Module, Neuron
 from .optim import SGD, Adam
+from .steps import backprop_steps
 from .viz import GraphvizNotFoundError, RenderError, draw_dot, draw_mlp
 
 __version__ = "0.2.0.dev0"
@@ -27,6 +28,7 @@ __all__ = [
     "RenderError",
     "Value",
     "__version__",
+    "backprop_steps",
     "binary_cross_entropy",
     "cross_entropy",
     "data",
@@ -41,5 +43,6 @@ __all__ = [
     "no_grad",
     "numerical_grads",
     "optim",
+    "steps",
     "viz",
 ]

@@ -1,0 +1,217 @@
+"""The page of micrograd.steps in a real browser: headless Chromium, driven with selenium.
+
+It opens the page from disk, steps with the buttons, the arrow keys and the address, and
+reads what a student sees: the lit box, the title and equations, the grads in the boxes and
+the numbers on the arrows. Skipped where Chromium, chromedriver, selenium or Graphviz's `dot`
+is missing; CI installs them all (Debian's chromium and chromium-driver)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from micrograd import Value
+from micrograd.steps import backprop_steps
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+
+TIMES = "\u00d7"  # the multiplication sign that the page writes
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMEDRIVER = shutil.which("chromedriver")
+if CHROMIUM is None or CHROMEDRIVER is None:
+    pytest.skip("Chromium and chromedriver are not installed", allow_module_level=True)
+if shutil.which("dot") is None:
+    pytest.skip("the Graphviz program dot is not installed", allow_module_level=True)
+
+# As root, on a machine without network: no sandbox, no GPU, nothing that calls home.
+FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1400,900",
+]
+HOSTILE = '<img src=x onerror="window.injected = 1"> & "q" </script>'
+
+# What the page shows, read the way a student reads it. A value's box (a group without an
+# oval) holds its label, data and grad texts; the lit one is the value passing its grad back.
+READ_PAGE = """
+const boxes = [...document.querySelectorAll("#graph g.node")].filter((g) => !g.querySelector("ellipse"));
+const texts = (g) => [...g.querySelectorAll("text")].map((t) => t.textContent.replace(/\\u00a0/g, " "));
+const lit = boxes.filter((g) => g.classList.contains("lit")).map((g) => texts(g)[0]);
+return {
+  hash: location.hash,
+  title: document.getElementById("title").textContent,
+  explanation: document.getElementById("explanation").innerText,
+  lit: lit,
+  grads: Object.fromEntries(boxes.map((g) => [texts(g)[0], texts(g).at(-1)])),
+  tags: [...document.querySelectorAll("text.flow")].map((t) => t.textContent),
+  litArrows: document.querySelectorAll("g.edge.lit").length,
+  current: [...document.querySelectorAll("#order li.current")].map((li) => li.textContent),
+  injected: window.injected === undefined ? null : window.injected,
+};
+"""
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    profile = tempfile.mkdtemp(prefix="micrograd-chromium-")
+    for flag in [*FLAGS, f"--user-data-dir={profile}"]:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    # An explicit chromedriver: selenium then never tries to download one.
+    service = webdriver.ChromeService(executable_path=CHROMEDRIVER)
+    driver = webdriver.Chrome(service=service, options=options)
+    driver.set_page_load_timeout(20)
+    driver.set_script_timeout(10)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("pages")
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    c = a * b + a
+    c.label = "c"
+    x = Value(0.5, label=HOSTILE)
+    y = x * x
+    y.label = "y"
+    return {
+        "reused": backprop_steps(c, folder / "reused.html"),
+        "hostile": backprop_steps(y, folder / "hostile.html", rankdir="LR"),
+    }
+
+
+def _read(browser: Any) -> dict[str, Any]:
+    return browser.execute_script(READ_PAGE)
+
+
+def _open(browser: Any, page: Path, fragment: str = "") -> dict[str, Any]:
+    browser.get("about:blank")  # a fresh load, even when only the fragment differs
+    browser.get(page.as_uri() + fragment)
+    return _read(browser)
+
+
+def _press(browser: Any, key: str) -> dict[str, Any]:
+    browser.find_element("tag name", "body").send_keys(key)
+    return _read(browser)
+
+
+def _no_errors(browser: Any) -> None:
+    errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert errors == []
+
+
+def test_page_steps_with_buttons_and_arrow_keys(browser: Any, pages: dict[str, Path]):
+    shown = _open(browser, pages["reused"])
+    assert shown["hash"] == "#step=0"
+    assert shown["title"] == "Step 0 of 3: after the forward pass"
+    assert shown["grads"] == {"a": "grad", "b": "grad", "a*b": "grad", "c": "grad"}
+    assert shown["lit"] == [] and shown["tags"] == []
+
+    browser.find_element("id", "next").click()
+    shown = _read(browser)
+    assert (shown["hash"], shown["lit"]) == ("#step=1", ["c"])
+    assert shown["title"] == "Step 1 of 3: start at the output"
+    assert shown["grads"] == {"a": "grad", "b": "grad", "a*b": "grad", "c": "grad 1.0000"}
+
+    shown = _press(browser, Keys.ARROW_RIGHT)
+    assert (shown["hash"], shown["lit"], shown["current"]) == ("#step=2", ["c"], ["c (+)"])
+    assert shown["tags"] == [f"1 {TIMES} 1 = 1", f"1 {TIMES} 1 = 1"]
+    assert shown["grads"] == {
+        "a": "grad 1.0000",
+        "b": "grad",
+        "a*b": "grad 1.0000",
+        "c": "grad 1.0000",
+    }
+
+    shown = _press(browser, Keys.ARROW_RIGHT)
+    assert (shown["hash"], shown["lit"], shown["current"]) == ("#step=3", ["a*b"], ["a*b"])
+    assert shown["title"] == "Step 3 of 3: a*b passes its grad back"
+    # a, used twice, adds its second contribution to its first.
+    assert "a · used 2 times, so its grad adds up: contribution 2 of 2" in shown["explanation"]
+    assert "a.grad += -3.0000  →  1.0000 + (-3.0000) = -2.0000" in shown["explanation"]
+    assert shown["tags"] == [f"-3 {TIMES} 1 = -3", f"2 {TIMES} 1 = 2"]
+    assert shown["grads"] == {
+        "a": "grad -2.0000",
+        "b": "grad 2.0000",
+        "a*b": "grad 1.0000",
+        "c": "grad 1.0000",
+    }
+
+    assert _press(browser, Keys.ARROW_RIGHT)["hash"] == "#step=3"  # the last step stays
+    shown = _press(browser, Keys.ARROW_LEFT)
+    assert (shown["hash"], shown["lit"]) == ("#step=2", ["c"])
+    assert shown["grads"]["a"] == "grad 1.0000" and shown["grads"]["b"] == "grad"
+    assert _press(browser, Keys.HOME)["hash"] == "#step=0"
+    assert _press(browser, Keys.END)["hash"] == "#step=3"
+    browser.find_element("id", "first").click()
+    assert _read(browser)["grads"]["c"] == "grad"
+    browser.find_element("id", "last").click()
+    browser.find_element("id", "previous").click()
+    assert _read(browser)["hash"] == "#step=2"
+    _no_errors(browser)
+
+
+def test_page_last_grads_are_backwards(browser: Any, pages: dict[str, Path]):
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    c = a * b + a
+    c.backward()
+    shown = _open(browser, pages["reused"], "#step=3")
+    expected = {"a": a.grad, "b": b.grad, "a*b": c._children[0].grad, "c": c.grad}
+    assert shown["grads"] == {label: f"grad {grad:.4f}" for label, grad in expected.items()}
+
+
+def test_page_opens_the_step_in_its_address_and_follows_it(browser: Any, pages: dict[str, Path]):
+    shown = _open(browser, pages["reused"], "#step=2")
+    assert (shown["hash"], shown["lit"]) == ("#step=2", ["c"])
+    browser.execute_script("location.hash = '#step=1'")  # a link, or an address typed in
+    assert _read(browser)["lit"] == ["c"] and _read(browser)["hash"] == "#step=1"
+    browser.find_element("link text", "a*b").click()  # an entry in the order list
+    assert _read(browser)["hash"] == "#step=3"
+    assert _open(browser, pages["reused"], "#step=99")["hash"] == "#step=3"  # the last one
+    assert _open(browser, pages["reused"], "#nonsense")["hash"] == "#step=0"
+    _no_errors(browser)
+
+
+def test_page_plays_and_pauses(browser: Any, pages: dict[str, Path]):
+    _open(browser, pages["reused"], "#step=1")
+    play = browser.find_element("id", "play")
+    play.click()
+    assert play.text == "Pause"
+    deadline = time.monotonic() + 5
+    while _read(browser)["hash"] == "#step=1" and time.monotonic() < deadline:
+        time.sleep(0.1)
+    play.click()
+    assert play.text == "Play"
+    assert _read(browser)["hash"] == "#step=2"
+
+
+def test_page_shows_hostile_labels_as_text(browser: Any, pages: dict[str, Path]):
+    shown = _open(browser, pages["hostile"], "#step=2")
+    assert shown["injected"] is None
+    assert shown["grads"] == {HOSTILE: "grad 1.0000", "y": "grad 1.0000"}
+    # x * x: two arrows from one box into one op, both lit, one tag with both products.
+    assert shown["tags"] == [f"0.5 {TIMES} 1 = 0.5  and  0.5 {TIMES} 1 = 0.5"]
+    assert shown["litArrows"] == 2 + 1  # and the one from the op to y
+    assert f"{HOSTILE} · used 2 times" in shown["explanation"]
+    assert "grad += 0.5000  →  0.5000 + 0.5000 = 1.0000" in shown["explanation"]
+    assert browser.title == "Backpropagation step by step: y"
+    _no_errors(browser)
