@@ -1,0 +1,294 @@
+"""Reading a formula such as "tanh(x*w + b)" into a graph of Values, safely.
+
+`parse_expression("tanh(x*w + b)", {"x": 2, "w": -3, "b": 6.88})` gives the graph's root
+and its leaves by name, ready for `backward()` and drawing: what `micrograd draw` does.
+
+The text is never run as Python. It is parsed with the `ast` module, then checked against a
+short list of what a formula may hold: numbers, the names given, `+ - * / **`, a sign, and
+the engine's functions (tanh, exp, log, sigmoid, relu, softplus, abs). Anything else, such
+as attribute access (`x.__class__`), an unknown function (`open('f')`), indexing, strings,
+comparisons or lambdas, is refused by that check before anything is computed. Only then is
+the graph built, by calling `Value`'s ops on the parsed tree.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import math
+import operator
+import sys
+from collections.abc import Callable, Mapping
+from typing import Any, cast
+
+from .engine import Value
+
+FUNCTIONS: dict[str, Callable[[Value], Value]] = {
+    "tanh": Value.tanh,
+    "exp": Value.exp,
+    "log": Value.log,
+    "sigmoid": Value.sigmoid,
+    "relu": Value.relu,
+    "softplus": Value.softplus,
+    "abs": Value.__abs__,
+}
+OPERATORS: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.Div: operator.truediv,
+    ast.Pow: operator.pow,
+}
+ALLOWED = "numbers, the names given, + - * / **, a sign (-x), and the functions " + ", ".join(
+    FUNCTIONS
+)
+
+# How error messages name what they refuse. Other syntax goes by its class name in `ast`.
+REFUSED_OPERATORS: dict[type[ast.AST], str] = {
+    ast.FloorDiv: "// (for division write /)",
+    ast.Mod: "%",
+    ast.MatMult: "@",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.BitOr: "|",
+    ast.BitXor: "^ (for a power write **)",
+    ast.BitAnd: "&",
+    ast.Not: "not",
+    ast.Invert: "~",
+}
+REFUSED_SYNTAX: dict[type[ast.AST], str] = {
+    ast.Attribute: "attribute access",
+    ast.Subscript: "indexing",
+    ast.Lambda: "a lambda",
+    ast.Compare: "a comparison",
+    ast.IfExp: "an if-else expression",
+    ast.BoolOp: "and/or",
+    ast.NamedExpr: "an assignment (:=)",
+    ast.Tuple: "a tuple",
+    ast.List: "a list",
+    ast.Dict: "a dict",
+    ast.Set: "a set",
+    ast.JoinedStr: "an f-string",
+    ast.Starred: "unpacking with *",
+    ast.ListComp: "a comprehension",
+    ast.SetComp: "a comprehension",
+    ast.DictComp: "a comprehension",
+    ast.GeneratorExp: "a generator expression",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.YieldFrom: "yield",
+    ast.Slice: "a slice",
+}
+
+# What each part of a formula becomes: a Value if it depends on a name, else a plain float.
+Number = Value | float
+
+
+class ExpressionError(ValueError):
+    """The text is not a formula that can be built; the message says what was refused."""
+
+
+def parse_expression(text: str, values: Mapping[str, float]) -> tuple[Value, dict[str, Value]]:
+    """Build the graph of the formula `text`, whose names take the numbers in `values`.
+
+    Returns the root and the leaves by name, each a `Value` labelled with its name. Every
+    name in `values` must appear in `text` and every name in `text` must be in `values`.
+    Parts without names (`2 * 3`) are computed to one number first, so a constant
+    exponent stays a number: `x ** 2` works for a negative `x`.
+
+    >>> root, leaves = parse_expression("tanh(x*w + b)", {"x": 2.0, "w": -3.0, "b": 6.5})
+    >>> root.backward()
+    >>> round(root.data, 4), round(leaves["x"].grad, 4), round(leaves["w"].grad, 4)
+    (0.4621, -2.3593, 1.5729)
+    >>> parse_expression("x.__class__", {"x": 1.0})
+    Traceback (most recent call last):
+        ...
+    micrograd.expression.ExpressionError: attribute access is not allowed: x.__class__
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"parse_expression needs the formula as a str, got {type(text).__name__}")
+    text = text.strip()  # Python reads a leading space as an indent
+    tree = _parse(text)
+    used = _check(tree, text, set(values))
+    _check_names(used, values)
+    leaves = {name: Value(values[name], label=name) for name in values}
+    result = _build(tree.body, leaves)
+    root = result if isinstance(result, Value) else Value(result)
+    return root, leaves
+
+
+def _parse(text: str) -> ast.Expression:
+    if not text:
+        raise ExpressionError("the formula is empty; write one such as tanh(x*w + b)")
+    try:
+        return ast.parse(text, mode="eval")
+    except SyntaxError as error:
+        shown = text if len(text) <= 40 else text[:36] + " ..."
+        hint = "; a formula has no =: give the values after it, as in x=2" if "=" in text else ""
+        raise ExpressionError(
+            f"{shown!r} is not a formula Python can read: {error.msg}{hint}"
+        ) from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError("the formula is nested too deeply to read") from None
+
+
+def _check(tree: ast.Expression, text: str, given: set[str]) -> set[str]:
+    """Refuse anything outside the short list of allowed syntax; return the names used.
+
+    This is the safety check: it looks at every node of the parsed tree and computes
+    nothing, so no part of a refused formula ever runs.
+    """
+    called: set[ast.AST] = set()  # the Name nodes that name the function in a call
+    used: set[str] = set()
+    for node in ast.walk(tree.body):
+        if isinstance(node, (ast.operator, ast.unaryop, ast.expr_context)):
+            continue  # checked with the node they belong to
+        if isinstance(node, ast.BinOp):
+            if type(node.op) not in OPERATORS:
+                raise _refused_operator(node.op, text, node)
+        elif isinstance(node, ast.UnaryOp):
+            if not isinstance(node.op, (ast.USub, ast.UAdd)):
+                raise _refused_operator(node.op, text, node)
+        elif isinstance(node, ast.Call):
+            _check_call(node, text)
+            called.add(node.func)
+        elif isinstance(node, ast.Name):
+            if node in called:
+                continue
+            if node.id in FUNCTIONS and node.id not in given:
+                raise ExpressionError(f"{node.id} is a function: call it, as in {node.id}(x)")
+            used.add(node.id)
+        elif isinstance(node, ast.Constant):
+            _check_number(node, text)
+        else:
+            raise _refused(node, text)
+    return used
+
+
+def _check_call(node: ast.Call, text: str) -> None:
+    if isinstance(node.func, (ast.Attribute, ast.Lambda)):
+        raise _refused(node.func, text)
+    if not isinstance(node.func, ast.Name):
+        raise ExpressionError(
+            f"calling {_source(text, node.func)} is not allowed; the functions are "
+            + ", ".join(FUNCTIONS)
+        )
+    name = node.func.id
+    if name not in FUNCTIONS:
+        raise ExpressionError(
+            f"unknown function {name}: {_source(text, node)}; the functions are "
+            + ", ".join(FUNCTIONS)
+        )
+    if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
+        raise ExpressionError(
+            f"{name} takes one argument, as in {name}(x), got {_source(text, node)}"
+        )
+
+
+def _check_number(node: ast.Constant, text: str) -> None:
+    number = node.value
+    if isinstance(number, bool) or not isinstance(number, (int, float)):
+        raise ExpressionError(f"{_source(text, node)} is not a number")
+    if (isinstance(number, int) and abs(number) > sys.float_info.max) or math.isinf(number):
+        source = _source(text, node)
+        shown = source if len(source) <= 24 else f"{source[:20]}... ({len(source)} characters)"
+        raise ExpressionError(f"the number {shown} is too large for a float")
+
+
+def _refused(node: ast.AST, text: str) -> ExpressionError:
+    what = REFUSED_SYNTAX.get(type(node), type(node).__name__)
+    return ExpressionError(f"{what} is not allowed: {_source(text, node)}")
+
+
+def _refused_operator(op: ast.AST, text: str, node: ast.AST) -> ExpressionError:
+    symbol = REFUSED_OPERATORS.get(type(op), type(op).__name__)
+    return ExpressionError(
+        f"the operator {symbol} is not allowed: {_source(text, node)}; a formula may use " + ALLOWED
+    )
+
+
+def _check_names(used: set[str], values: Mapping[str, float]) -> None:
+    for name in values:
+        if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+            raise ExpressionError(f"{name!r} is not a valid name: use letters, digits and _")
+        if name in FUNCTIONS:
+            raise ExpressionError(f"{name} is the name of a function; give the value another name")
+    missing = sorted(used - set(values))
+    if missing:
+        raise ExpressionError(
+            f"the formula uses {', '.join(missing)} but no value was given: add "
+            + " ".join(f"{name}=<number>" for name in missing)
+        )
+    unused = sorted(set(values) - used)
+    if len(unused) == 1:
+        raise ExpressionError(
+            f"{unused[0]} was given a value, but the formula does not use it: remove it "
+            "or use it in the formula"
+        )
+    if unused:
+        raise ExpressionError(
+            f"{', '.join(unused)} were given values, but the formula does not use them: "
+            "remove them or use them in the formula"
+        )
+
+
+def _build(body: ast.expr, leaves: dict[str, Value]) -> Number:
+    """Compute the checked tree with Value's ops, each node after its operands.
+
+    An explicit stack rather than recursion, so that any formula Python can parse can be
+    built. An op on constants alone still goes through a Value, so that it fails with
+    the engine's clear error messages (`log is defined for positive numbers, got -1.0`).
+    """
+    done: dict[ast.expr, Number] = {}
+    stack: list[tuple[ast.expr, bool]] = [(body, False)]
+    while stack:
+        node, operands_done = stack.pop()
+        operands = _operands(node)
+        if operands and not operands_done:
+            stack.append((node, True))
+            stack.extend((operand, False) for operand in reversed(operands))
+        else:
+            done[node] = _compute(node, [done[operand] for operand in operands], leaves)
+    return done[body]
+
+
+def _operands(node: ast.expr) -> list[ast.expr]:
+    if isinstance(node, ast.BinOp):
+        return [node.left, node.right]
+    if isinstance(node, ast.UnaryOp):
+        return [node.operand]
+    if isinstance(node, ast.Call):
+        return list(node.args)
+    return []
+
+
+def _compute(node: ast.expr, operands: list[Number], leaves: dict[str, Value]) -> Number:
+    """One node of a checked tree, from its operands' results."""
+    result: Number
+    if isinstance(node, ast.Name):
+        result = leaves[node.id]
+    elif isinstance(node, ast.Constant):
+        result = float(cast(float, node.value))  # an int or a float, as _check made sure
+    elif isinstance(node, ast.UnaryOp):
+        result = -operands[0] if isinstance(node.op, ast.USub) else operands[0]
+    elif isinstance(node, ast.BinOp):
+        left, right = operands
+        op = OPERATORS[type(node.op)]
+        # Constants alone: a Value does the op for its errors, and the result stays a
+        # number, so that `x ** (1/2)` keeps a number exponent.
+        if isinstance(left, float) and isinstance(right, float):
+            result = op(Value(left), right).data
+        else:
+            result = op(left, right)
+    else:  # a call of one of FUNCTIONS, as _check made sure
+        function = FUNCTIONS[node.func.id]  # type: ignore[attr-defined]
+        (argument,) = operands
+        if isinstance(argument, float):
+            result = function(Value(argument)).data
+        else:
+            result = function(argument)
+    return result
+
+
+def _source(text: str, node: ast.AST) -> str:
+    return ast.get_source_segment(text, node) or type(node).__name__

@@ -1,0 +1,310 @@
+"""Tests for the command line, micrograd/__main__.py: `draw` and `train` run in-process on
+tiny inputs and write real pictures; every mistake a user can make gives one line on stderr
+and exit status 2, never a traceback; and `python -m micrograd` runs for real."""
+
+from __future__ import annotations
+
+import importlib
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from micrograd import viz_render
+from micrograd.__main__ import main, parse_assignments
+from micrograd.viz import GraphvizNotFoundError
+
+DOT = shutil.which("dot")
+needs_dot = pytest.mark.skipif(DOT is None, reason="the Graphviz program dot is not installed")
+
+
+def _can_render() -> bool:
+    """Whether graph pictures can be made here: with dot, or with graphviz-pure."""
+    try:
+        viz_render.find_graphviz()
+    except GraphvizNotFoundError:
+        return False
+    return True
+
+
+CAN_RENDER = _can_render()
+
+
+def _missing(module: str) -> bool:
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return True
+    return False
+
+
+needs_plotting = pytest.mark.skipif(
+    _missing("matplotlib") or _missing("tqdm"),
+    reason="plotting needs the demos extra: pip install -e '.[demos]'",
+)
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+NEURON = ["tanh(x*w + b)", "x=2", "w=-3", "b=6.8813735870195432"]
+TINY_TRAINING = ["--points", "12", "--steps", "2", "--hidden", "3", "--resolution", "6"]
+
+
+def assert_picture(path: Path) -> None:
+    """`path` holds a real image: a PNG by its signature, an SVG by its root element."""
+    content = path.read_bytes()
+    if path.suffix == ".png":
+        assert content.startswith(PNG_SIGNATURE), f"{path} is not a PNG"
+        assert len(content) > 1000, f"{path} is too small to be a picture"
+    else:
+        assert path.suffix == ".svg"
+        assert ET.fromstring(content).tag == "{http://www.w3.org/2000/svg}svg"
+
+
+def one_error_line(stderr: str, program: str) -> str:
+    """The single line of an error report, after checking there is no traceback."""
+    assert "Traceback" not in stderr
+    lines = stderr.splitlines()
+    assert len(lines) == 1, stderr
+    assert lines[0].startswith(f"{program}: error: ")
+    return lines[0]
+
+
+# ------------------------------------------------------------------------- draw
+
+
+@needs_dot
+def test_draw_writes_an_svg_and_prints_the_grads(tmp_path, capsys):
+    out = tmp_path / "neuron.svg"
+    assert main(["draw", *NEURON, "-o", str(out)]) == 0
+    assert_picture(out)
+    printed = capsys.readouterr().out
+    assert "tanh(x*w + b) = 0.707107" in printed
+    assert "x = -1.5   w = 1   b = 0.5" in printed
+    assert f"wrote {out}" in printed
+    texts = [t.text or "" for t in ET.parse(out).iter("{http://www.w3.org/2000/svg}text")]
+    assert "grad -1.5000" in " ".join(texts).replace("\xa0", " ")
+
+
+@needs_dot
+def test_draw_takes_the_format_and_options(tmp_path):
+    out = tmp_path / "reused.png"
+    options = ["--local-grads", "--rankdir", "TB", "--color", "grad"]
+    assert main(["draw", "x*x + x", "x=3", *options, "-o", str(out)]) == 0
+    assert_picture(out)
+
+
+def test_draw_writes_dot_text_without_graphviz(tmp_path, monkeypatch):
+    monkeypatch.setattr(viz_render, "find_graphviz", _no_graphviz)
+    out = tmp_path / "neuron.dot"
+    assert main(["draw", *NEURON, "--local-grads", "-o", str(out)]) == 0
+    source = out.read_text(encoding="utf-8")
+    assert source.startswith("digraph")
+    assert "label=<-3>" in source  # the local_grad of x, on its arrow
+
+
+def test_draw_labels_the_root_unless_it_is_a_leaf(tmp_path):
+    out = tmp_path / "g.dot"
+    assert main(["draw", "x * 2", "x=1", "-o", str(out)]) == 0
+    assert "<B>out</B>" in out.read_text(encoding="utf-8")
+    assert main(["draw", "x", "x=1", "-o", str(out)]) == 0
+    assert "<B>x</B>" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["x*w", "x=abc", "w=1"], "'x=abc': 'abc' is not a number"),
+        (["x", "x"], "'x' is not a value: write NAME=NUMBER, such as x=2"),
+        (["x", "=2"], "'=2' is not a value"),
+        (["x", "x=1", "x=2"], "x is given twice"),
+        (["x", "x=nan"], "'x=nan': the value must be a finite number"),
+        (["x", "x=1e999"], "'x=1e999': the value must be a finite number"),
+        (["x*w", "x=1"], "the formula uses w but no value was given: add w=<number>"),
+        (["x", "x=1", "w=2"], "w was given a value, but the formula does not use it"),
+        (["x.__class__", "x=1"], "attribute access is not allowed: x.__class__"),
+        (["open('f')"], "unknown function open"),
+        (["x=2"], "'x=2' is not a formula Python can read"),
+        (["log(x)", "x=-1"], "log is defined for positive numbers, got -1.0"),
+        (["x / y", "x=1", "y=0"], "division by zero"),
+        (["x", "x=1", "-o", "graph.jpg"], "save() takes the format from the file name"),
+    ],
+)
+def test_draw_reports_a_mistake_in_one_line(arguments, message, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["draw", *arguments]) == 2
+    captured = capsys.readouterr()
+    assert one_error_line(captured.err, "micrograd draw").startswith(
+        f"micrograd draw: error: {message}"
+    )
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+def test_draw_reports_a_missing_folder(tmp_path, capsys):
+    assert main(["draw", "x", "x=1", "-o", str(tmp_path / "no" / "g.dot")]) == 2
+    assert "does not exist" in one_error_line(capsys.readouterr().err, "micrograd draw")
+
+
+def test_draw_reports_missing_graphviz_in_one_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(viz_render, "find_graphviz", _no_graphviz)
+    assert main(["draw", "x", "x=1", "-o", str(tmp_path / "g.svg")]) == 2
+    assert "apt-get install graphviz" in one_error_line(capsys.readouterr().err, "micrograd draw")
+
+
+def test_draw_limits_the_size_of_the_graph(tmp_path, capsys):
+    formula = " + ".join(["x"] * 600)
+    out = tmp_path / "g.dot"
+    assert main(["draw", formula, "x=1", "-o", str(out)]) == 2
+    assert "600 values, more than max_nodes=500" in one_error_line(
+        capsys.readouterr().err, "micrograd draw"
+    )
+    assert main(["draw", formula, "x=1", "--depth", "3", "-o", str(out)]) == 0
+    assert main(["draw", formula, "x=1", "--max-nodes", "600", "-o", str(out)]) == 0
+
+
+def test_parse_assignments_reads_numbers_as_python_does():
+    assert parse_assignments(["x=2", " w = -3.5", "b=1e-3", "c=1_000"]) == {
+        "x": 2.0,
+        "w": -3.5,
+        "b": 0.001,
+        "c": 1000.0,
+    }
+
+
+# ------------------------------------------------------------------------ train
+
+
+@needs_plotting
+@pytest.mark.parametrize("dataset", ["moons", "circles", "xor", "spiral", "blobs"])
+def test_train_writes_the_pictures_for_every_dataset(dataset, tmp_path, capsys):
+    out = tmp_path / "pictures"  # made by the command
+    assert main(["train", "--data", dataset, *TINY_TRAINING, "--out", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "After 2 steps:" in printed
+    assert ("cross-entropy" in printed) == (dataset in ("spiral", "blobs"))  # 3 classes
+    for name in ("boundary", "curves"):
+        assert_picture(out / f"{dataset}_{name}.png")
+    if CAN_RENDER:
+        assert_picture(out / f"{dataset}_graph.png")
+
+
+@needs_plotting
+def test_train_is_reproducible(tmp_path, capsys):
+    for _ in range(2):
+        assert main(["train", *TINY_TRAINING, "--out", str(tmp_path)]) == 0
+    first, second = capsys.readouterr().out.split("Training MLP")[1:]
+    assert first.replace(str(tmp_path), "") == second.replace(str(tmp_path), "")
+
+
+@needs_plotting
+def test_train_a_linear_model_with_no_hidden_layer(tmp_path, capsys):
+    assert main(["train", *TINY_TRAINING, "--hidden", "", "--out", str(tmp_path)]) == 0
+    assert "MLP(2 -> 1 linear) with 3 parameters" in capsys.readouterr().out
+
+
+@needs_plotting
+def test_train_without_graphviz_skips_only_the_graph(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(viz_render, "find_graphviz", _no_graphviz)
+    assert main(["train", *TINY_TRAINING, "--out", str(tmp_path)]) == 0
+    assert "skipped" in capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["moons_boundary.png", "moons_curves.png"]
+
+
+@pytest.mark.parametrize("missing", ["matplotlib", "tqdm"])
+def test_train_without_the_demos_extra_says_what_to_install(missing, tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, missing, None)  # makes `import missing` fail
+    assert main(["train", *TINY_TRAINING, "--out", str(tmp_path)]) == 2
+    line = one_error_line(capsys.readouterr().err, "micrograd train")
+    assert line.endswith("pip install 'micrograd[demos]'")
+
+
+@needs_plotting
+def test_train_refuses_an_output_folder_that_is_a_file(tmp_path, capsys):
+    (tmp_path / "out").write_text("not a folder")
+    assert main(["train", *TINY_TRAINING, "--out", str(tmp_path / "out")]) == 2
+    assert "is a file, not a folder" in one_error_line(capsys.readouterr().err, "micrograd train")
+
+
+@needs_plotting
+def test_train_reports_bad_data_settings_in_one_line(tmp_path, capsys):
+    assert main(["train", *TINY_TRAINING, "--noise", "-1", "--out", str(tmp_path)]) == 2
+    line = one_error_line(capsys.readouterr().err, "micrograd train")
+    assert "moons needs a finite noise >= 0" in line
+
+
+# ------------------------------------------------------------------ the parser
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ([], "micrograd: error: the following arguments are required: COMMAND"),
+        (["fly"], "micrograd: error: argument COMMAND: invalid choice: 'fly'"),
+        (["draw"], "micrograd draw: error: the following arguments are required: formula"),
+        (
+            ["train", "--steps", "0"],
+            "micrograd train: error: argument --steps: expected a whole number >= 1, got '0'",
+        ),
+        (
+            ["train", "--hidden", "16,x"],
+            "micrograd train: error: argument --hidden: '16,x' is not a list of layer sizes",
+        ),
+        (
+            ["train", "--hidden", "0"],
+            "micrograd train: error: argument --hidden: layer sizes must be 1 or more",
+        ),
+        (
+            ["train", "--data", "iris"],
+            "micrograd train: error: argument --data: invalid choice: 'iris'",
+        ),
+        (
+            ["train", "--lr", "fast"],
+            "micrograd train: error: argument --lr: invalid float value: 'fast'",
+        ),
+    ],
+)
+def test_usage_mistakes_give_one_line_and_status_2(arguments, message, capsys):
+    with pytest.raises(SystemExit) as exit:
+        main(arguments)
+    assert exit.value.code == 2
+    stderr = capsys.readouterr().err
+    assert stderr.count("\n") == 1
+    assert stderr.startswith(message)
+    assert stderr.rstrip().endswith("--help)")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "example"),
+    [
+        (["--help"], 'micrograd draw "tanh(x*w + b)" x=2 w=-3 b=6.88 -o neuron.svg'),
+        (["draw", "--help"], 'micrograd draw "x*x + x" x=3 --local-grads -o reused.png'),
+        (["train", "--help"], "micrograd train --data moons --hidden 16,16 --steps 100 --out out/"),
+    ],
+)
+def test_help_on_every_command_has_an_example(arguments, example, capsys):
+    with pytest.raises(SystemExit) as exit:
+        main(arguments)
+    assert exit.value.code == 0
+    help_text = capsys.readouterr().out
+    assert "example" in help_text
+    assert example in help_text
+
+
+def test_python_dash_m_micrograd_runs():
+    done = subprocess.run(
+        [sys.executable, "-m", "micrograd", "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0
+    assert done.stdout.startswith("usage: micrograd")
+    failed = subprocess.run(
+        [sys.executable, "-m", "micrograd", "draw", "x.y", "x=1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert failed.returncode == 2
+    assert one_error_line(failed.stderr, "micrograd draw").endswith("not allowed: x.y")
+
+
+def _no_graphviz() -> str:
+    raise GraphvizNotFoundError(viz_render.INSTALL_HINT)

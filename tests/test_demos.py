@@ -1,0 +1,157 @@
+"""Smoke tests for the scripts in demos/: each runs with tiny settings into tmp_path and writes
+real pictures, and what it prints holds the numbers it teaches."""
+
+from __future__ import annotations
+
+import importlib.util
+import math
+import re
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from test_cli import CAN_RENDER, assert_picture, needs_dot, needs_plotting
+
+from micrograd import MLP, no_grad
+
+DEMOS = Path(__file__).resolve().parent.parent / "demos"
+TINY = ["--points", "16", "--steps", "3", "--resolution", "8"]
+
+
+def load(name: str) -> ModuleType:
+    """A demo script as a module: demos/ is not a package."""
+    spec = importlib.util.spec_from_file_location(f"demo_{name}", DEMOS / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@needs_plotting
+def test_train_moons_writes_boundary_curves_and_graph(tmp_path, capsys):
+    paths = load("train_moons").main([*TINY, "--hidden", "4", "--out", str(tmp_path)])
+    names = ["moons_boundary.png", "moons_curves.png"] + (["moons_graph.png"] if CAN_RENDER else [])
+    assert [p.name for p in paths] == names
+    for path in paths:
+        assert_picture(path)
+    printed = capsys.readouterr().out
+    assert "Training MLP(2 -> 4 relu -> 1 linear) with 17 parameters" in printed
+    assert "After 3 steps: max-margin loss" in printed
+
+
+def test_train_moons_defaults_are_the_classic_demo(monkeypatch):
+    demo = load("train_moons")
+    monkeypatch.setattr(demo, "train_and_plot", lambda args: args)  # only read the options
+    args = demo.main([])
+    assert (args.data, args.hidden, args.activation, args.steps) == ("moons", [16, 16], "relu", 100)
+    assert (args.lr, args.alpha, args.points, args.out) == (1.0, 1e-4, 100, Path("out"))
+
+
+def test_neuron_prints_every_value_and_grad(tmp_path, capsys):
+    paths = load("neuron").main(["--out", str(tmp_path)])
+    printed = capsys.readouterr().out
+    table = dict(re.findall(r"^  (\w+) +-?[\d.]+ +(-?[\d.]+)$", printed, flags=re.MULTILINE))
+    grads = {name: float(grad) for name, grad in table.items()}
+    assert grads == {
+        "x1": -1.5,
+        "x2": 0.5,
+        "w1": 1.0,
+        "w2": 0.0,
+        "b": 0.5,
+        "x1w1": 0.5,
+        "x2w2": 0.5,
+        "x1w1x2w2": 0.5,
+        "n": 0.5,
+        "o": 1.0,
+    }
+    assert "o         =   0.7071   = tanh(n) = tanh(0.8814)" in printed
+    assert "x1.grad       +=    -3.0000 *      0.5000 =  -1.5000  d(x1w1)/d(x1) = w1" in printed
+    if CAN_RENDER:
+        assert [p.name for p in paths] == ["neuron.png"]
+        assert_picture(paths[0])
+    else:
+        assert "skipped" in printed
+
+
+@needs_dot
+def test_neuron_runs_as_a_script(tmp_path):
+    done = subprocess.run(
+        [sys.executable, str(DEMOS / "neuron.py"), "--out", str(tmp_path), "--rankdir", "LR"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert_picture(tmp_path / "neuron.png")
+
+
+@needs_plotting
+def test_activations_plots_and_trains_with_and_without(tmp_path, capsys):
+    paths = load("activations").main([*TINY, "--hidden", "4,4", "--out", str(tmp_path)])
+    assert [p.name for p in paths] == ["activations.png", "activations_boundaries.png"]
+    for path in paths:
+        assert_picture(path)
+    printed = capsys.readouterr().out
+    assert "MLP 2-4-4-1, relu: training accuracy" in printed
+    assert "MLP 2-4-4-1, linear: training accuracy" in printed
+    assert re.search(r"score = -?[\d.]+\*x1 [+-] [\d.]+\*x2 [+-] [\d.]+\n", printed)
+
+
+def test_a_network_without_activations_is_one_weighted_sum():
+    demo = load("activations")
+    model = MLP(2, [5, 5, 1], activation="linear", seed=3)
+    w1, w2, b = demo.as_one_weighted_sum(model)
+    with no_grad():
+        for x1, x2 in [(0.3, -1.2), (2.0, 0.5), (-4.0, 3.0)]:
+            score = model([x1, x2]).data
+            assert math.isclose(score, w1 * x1 + w2 * x2 + b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+@needs_plotting
+def test_depth_compares_a_shallow_and_a_deep_network(tmp_path, capsys):
+    demo = load("depth")
+    arguments = [*TINY, "--shallow", "4", "--deep", "2,2", "--out", str(tmp_path)]
+    paths = demo.main(arguments)
+    assert [p.name for p in paths] == ["depth_boundaries.png", "depth_curves.png"]
+    for path in paths:
+        assert_picture(path)
+    printed = capsys.readouterr().out
+    assert "MLP 2-4-1, relu (17 weights)" in printed
+    assert "MLP 2-2-2-1, relu (15 weights)" in printed
+
+
+def test_wound_spiral_turns_points_without_moving_them_out():
+    demo = load("depth")
+    straight, labels = demo.wound_spiral(30, 0.0, 0, twist=0.0)
+    wound, wound_labels = demo.wound_spiral(30, 0.0, 0, twist=9.0)
+    assert wound_labels == labels and set(labels) == {0, 1}
+    for (a1, a2), (b1, b2) in zip(straight, wound):
+        assert math.isclose(math.hypot(a1, a2), math.hypot(b1, b2), abs_tol=1e-12)
+
+
+@needs_plotting
+def test_overfitting_plots_training_and_test_loss(tmp_path, capsys):
+    arguments = [*TINY, "--test-points", "10", "--hidden", "4,4", "--out", str(tmp_path)]
+    paths = load("overfitting").main(arguments)
+    assert [p.name for p in paths] == ["overfitting_curves.png", "overfitting_boundaries.png"]
+    for path in paths:
+        assert_picture(path)
+    printed = capsys.readouterr().out
+    assert "Training on 16 noisy moons points, testing on 10 others" in printed
+    assert "MLP 2-4-4-1, relu, no penalty: training loss" in printed
+    assert "MLP 2-4-4-1, relu, L2 alpha=0.01: training loss" in printed
+    assert printed.count("(test loss lowest, ") == 2
+
+
+@pytest.mark.parametrize("name", ["train_moons", "neuron", "activations", "depth", "overfitting"])
+def test_every_demo_explains_itself_in_help(name, capsys):
+    demo = load(name)
+    with pytest.raises(SystemExit) as exit:
+        demo.main(["--help"])
+    assert exit.value.code == 0
+    help_text = capsys.readouterr().out
+    assert demo.__doc__.split("\n")[0] in help_text
+    assert f"example:\n  python demos/{name}.py" in help_text
+    assert "--out FOLDER" in help_text
