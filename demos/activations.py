@@ -24,21 +24,16 @@ import sys
 from pathlib import Path
 
 from micrograd import MLP, SGD, Value
-from micrograd.__main__ import (
+from micrograd.__main__ import add_options, demo_parser, run_command
+from micrograd.plotting import (
     CLASS_COLORS,
-    add_options,
     architecture,
-    demo_parser,
-    falling_rate,
-    load_dataset,
-    make_model,
     new_figure,
     output_folder,
     plot_boundaries,
-    run_command,
     save_figure,
-    train,
 )
+from micrograd.training import falling_rate, load_dataset, make_model, train
 
 FUNCTIONS = {
     "sigmoid": ("sigmoid: output in (0, 1)", Value.sigmoid),

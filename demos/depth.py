@@ -24,18 +24,9 @@ import sys
 from pathlib import Path
 
 from micrograd import Adam, data
-from micrograd.__main__ import (
-    add_options,
-    architecture,
-    demo_parser,
-    layer_sizes,
-    make_model,
-    output_folder,
-    plot_boundaries,
-    plot_curves,
-    run_command,
-    train,
-)
+from micrograd.__main__ import add_options, demo_parser, layer_sizes, run_command
+from micrograd.plotting import architecture, output_folder, plot_boundaries, plot_curves
+from micrograd.training import make_model, train
 
 
 def wound_spiral(

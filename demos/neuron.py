@@ -23,7 +23,8 @@ import sys
 from pathlib import Path
 
 from micrograd import Value
-from micrograd.__main__ import add_options, demo_parser, output_folder, run_command, save_graph
+from micrograd.__main__ import add_options, demo_parser, run_command
+from micrograd.plotting import output_folder, save_graph
 
 # Why each op's local_grad, d(output)/d(input), is what it is, for the op's input number i.
 LOCAL_GRAD_RULES = {

@@ -25,17 +25,9 @@ import sys
 from pathlib import Path
 
 from micrograd import Adam, data
-from micrograd.__main__ import (
-    add_options,
-    architecture,
-    demo_parser,
-    make_model,
-    output_folder,
-    plot_boundaries,
-    plot_curves,
-    run_command,
-    train,
-)
+from micrograd.__main__ import add_options, demo_parser, run_command
+from micrograd.plotting import architecture, output_folder, plot_boundaries, plot_curves
+from micrograd.training import make_model, train
 
 
 def main(argv: list[str] | None = None) -> list[Path]:

@@ -162,6 +162,23 @@ def test_draw_limits_the_size_of_the_graph(tmp_path, capsys):
     assert main(["draw", formula, "x=1", "--max-nodes", "600", "-o", str(out)]) == 0
 
 
+@needs_dot
+def test_steps_writes_the_page_of_a_formula(tmp_path, capsys):
+    page = tmp_path / "steps.html"
+    assert main(["steps", "a*b + a", "a=2", "b=-3", "-o", str(page)]) == 0
+    assert f"wrote {page}" in capsys.readouterr().out
+    text = page.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "application/json" in text
+
+
+def test_steps_reports_a_mistake_in_one_line(tmp_path, capsys):
+    page = tmp_path / "steps.html"
+    assert main(["steps", "a*q", "a=2", "-o", str(page)]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith("micrograd steps: error:") and "q" in error
+    assert len(error.strip().splitlines()) == 1 and not page.exists()
+
+
 def test_parse_assignments_reads_numbers_as_python_does():
     assert parse_assignments(["x=2", " w = -3.5", "b=1e-3", "c=1_000"]) == {
         "x": 2.0,

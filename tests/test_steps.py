@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from graphs import lecture_neuron
 
 from micrograd import MLP, Value, no_grad, viz_render
 from micrograd.steps import backprop_steps, backward_steps
@@ -29,15 +30,7 @@ DEMO = Path(__file__).resolve().parent.parent / "demos" / "backprop_steps.py"
 
 
 def _neuron() -> Value:
-    """The lecture's neuron, o = tanh(x1*w1 + x2*w2 + b), before backward."""
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
-    return o
+    return lecture_neuron()
 
 
 def _reused() -> tuple[Value, Value, Value]:

@@ -18,6 +18,7 @@ from types import SimpleNamespace
 
 import graphviz
 import pytest
+from graphs import lecture_neuron
 
 from micrograd import MLP, Value, no_grad, viz, viz_render
 from micrograd.viz import (
@@ -40,14 +41,8 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def _neuron() -> Value:
-    """The lecture's neuron, o = tanh(x1*w1 + x2*w2 + b), after backward."""
-    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
-    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
-    b = Value(6.8813735870195432, label="b")
-    n = x1 * w1 + x2 * w2 + b
-    n.label = "n"
-    o = n.tanh()
-    o.label = "o"
+    """The lecture's neuron after backward."""
+    o = lecture_neuron()
     o.backward()
     return o
 

@@ -1,0 +1,281 @@
+"""Pictures for the demos and `micrograd train`: decision boundaries, loss and accuracy
+curves, and the graph of a model on one point, sized for a projector.
+
+matplotlib is imported only inside the functions that draw, with the "Agg" backend, so
+that pictures are written on machines without a screen; the library never imports this
+module.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .engine import Value, no_grad
+from .nn import MLP
+from .training import LOSSES, History, Output, require_demos_extra
+from .viz import RenderError, draw_dot, save
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+# Okabe and Ito's palette, chosen to be told apart with every common kind of colour
+# blindness; each class also gets its own marker, so the plots read even in grey.
+CLASS_COLORS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442")
+CLASS_MARKERS = ("o", "s", "^", "D", "v", "P", "X")
+# Sizes for a projector: matplotlib's defaults are made for print.
+PLOT_STYLE: dict[str, Any] = {
+    "font.size": 15,
+    "axes.titlesize": 17,
+    "axes.labelsize": 15,
+    "xtick.labelsize": 13,
+    "ytick.labelsize": 13,
+    "legend.fontsize": 13,
+    "figure.titlesize": 19,
+    "figure.titleweight": "bold",
+    "lines.linewidth": 2.5,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "savefig.dpi": 100,
+}
+GRAPH_DPI = "120"  # Graphviz's PNGs default to 96 dots per inch: small text on a projector
+
+
+def output_folder(path: Path, plots: bool = True) -> Path:
+    """The folder to write pictures into, made if need be. With `plots`, first make sure
+    that matplotlib and tqdm are there, rather than find out after a minute of training."""
+    if plots:
+        require_demos_extra()
+    if path.exists() and not path.is_dir():
+        raise NotADirectoryError(f"cannot write pictures into {path}: it is a file, not a folder")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def new_figure(
+    panels: int, title: str, size: tuple[float, float] = (6.5, 6.6)
+) -> tuple[Figure, list[Axes]]:
+    """A figure of `panels` plots side by side, in the projector style, with a title."""
+    require_demos_extra()
+    import matplotlib
+
+    matplotlib.use("Agg")  # draw into files, never a window: works without a screen
+    import matplotlib.pyplot as plt
+
+    plt.style.use(PLOT_STYLE)
+
+    width, height = size
+    figure, axes = plt.subplots(
+        1, panels, figsize=(width * panels, height), layout="constrained", squeeze=False
+    )
+    figure.suptitle(title)
+    return figure, list(axes[0])
+
+
+def save_figure(figure: Figure, path: Path, what: str) -> Path:
+    import matplotlib.pyplot as plt
+
+    try:
+        figure.savefig(path)
+    finally:
+        plt.close(figure)  # pyplot keeps every figure until closed
+    print(f"wrote {path}: {what}")
+    return path
+
+
+def plot_boundaries(
+    panels: Sequence[tuple[str, MLP]],
+    X: Sequence[Sequence[float]],
+    y: Sequence[int],
+    path: Path,
+    title: str,
+    resolution: int = 100,
+    test: tuple[Sequence[Sequence[float]], Sequence[int]] | None = None,
+) -> Path:
+    """Each model's decision regions side by side, under the data points (and, smaller
+    and paler, the `test` points if given).
+
+    The model is evaluated on a grid of points, with the plain floats of `no_grad()`.
+    Each class's region is where its score beats every other class's, and the boundary
+    is where the two best scores tie.
+    """
+    figure, axes = new_figure(len(panels), title)
+    from matplotlib.lines import Line2D  # after new_figure, which says if matplotlib is missing
+
+    xs, ys = _grid_lines([*X, *test[0]] if test else X, resolution)
+    classes = max(y) + 1
+    for ax, (panel_title, model) in zip(axes, panels):
+        with no_grad():
+            leads = [[_leads(model([u, v]), classes) for u in xs] for v in ys]
+        for k in range(classes):
+            lead = [[point[k] for point in row] for row in leads]
+            _shade_region(ax, xs, ys, lead, CLASS_COLORS[k % len(CLASS_COLORS)])
+        if test is None:
+            _scatter_classes(ax, X, y)
+        else:
+            _scatter_classes(ax, X, y, kind=", training")
+            _scatter_classes(ax, *test, kind=", test", size=25, alpha=0.5)
+        ax.set(title=panel_title, xlabel="x1, first input", ylabel="x2, second input")
+        ax.set_aspect("equal")
+        ax.grid(False)  # the shaded regions are the background here
+    handles, labels = axes[0].get_legend_handles_labels()
+    handles.append(Line2D([], [], color="black", linewidth=2))
+    labels.append("decision boundary")
+    # As few rows as fit under the panels, filled evenly (matplotlib fills columns first).
+    rows = math.ceil(len(labels) / (3 if len(panels) == 1 else 4))
+    figure.legend(handles, labels, loc="outside lower center", ncols=math.ceil(len(labels) / rows))
+    return save_figure(figure, path, "the decision boundary, each class's region shaded")
+
+
+def _leads(output: Output, classes: int) -> list[float]:
+    """For each class, by how much its score beats the best other one (< 0: it loses).
+
+    One output is the score of class 1 against 0, as the max-margin loss reads it.
+    """
+    if isinstance(output, Value):
+        return [-output.data, output.data]
+    scores = [v.data for v in output]
+    return [scores[k] - max(s for j, s in enumerate(scores) if j != k) for k in range(classes)]
+
+
+def _shade_region(
+    ax: Axes, xs: list[float], ys: list[float], lead: list[list[float]], color: str
+) -> None:
+    """Shade where `lead` > 0 and outline where it is 0. (Contours follow the numbers
+    between grid points, so the boundary is smooth rather than a staircase of squares.)"""
+    highest, lowest = max(map(max, lead)), min(map(min, lead))
+    if highest > 0:
+        ax.contourf(xs, ys, lead, levels=[0, highest], colors=[color], alpha=0.25)
+    if lowest < 0 < highest:
+        ax.contour(xs, ys, lead, levels=[0], colors="black", linewidths=2)
+
+
+def _grid_lines(
+    X: Sequence[Sequence[float]], resolution: int, aspect: float = 1.25
+) -> tuple[list[float], list[float]]:
+    """Points along each axis: around the data, with a margin, widened to the panel's
+    width/height `aspect` so that the data keeps its true shape and fills the panel."""
+    centres, spans = [], []
+    for axis in (0, 1):
+        low, high = min(x[axis] for x in X), max(x[axis] for x in X)
+        centres.append((low + high) / 2)
+        spans.append(1.3 * (high - low) + 0.2)
+    width = max(spans[0], spans[1] * aspect)
+
+    def line(centre: float, size: float) -> list[float]:
+        return [centre - size / 2 + size * i / (resolution - 1) for i in range(resolution)]
+
+    return line(centres[0], width), line(centres[1], width / aspect)
+
+
+def _scatter_classes(
+    ax: Axes,
+    X: Sequence[Sequence[float]],
+    y: Sequence[int],
+    kind: str = "",
+    size: float = 70,
+    alpha: float = 1.0,
+) -> None:
+    for k in range(max(y) + 1):
+        points = [x for x, label in zip(X, y) if label == k]
+        ax.scatter(
+            [p[0] for p in points],
+            [p[1] for p in points],
+            s=size,
+            c=CLASS_COLORS[k % len(CLASS_COLORS)],
+            marker=CLASS_MARKERS[k % len(CLASS_MARKERS)],
+            alpha=alpha,
+            edgecolors="black",
+            linewidths=0.8,
+            label=f"class {k}{kind}",
+            zorder=3,
+        )
+
+
+def plot_curves(histories: dict[str, History], path: Path, title: str, loss: str) -> Path:
+    """Loss and accuracy at every step, one colour per named run: solid lines on the
+    training data, dashed on the test data if there is some."""
+    figure, (loss_ax, accuracy_ax) = new_figure(2, title, size=(7.0, 5.5))
+    for i, (name, history) in enumerate(histories.items()):
+        color = CLASS_COLORS[i % len(CLASS_COLORS)]
+        on_test = bool(history.test_steps)
+        every_step = list(range(len(history.loss)))
+        lines = [(every_step, history.loss, history.accuracy, "-", "training data")]
+        if on_test:
+            lines.append(
+                (history.test_steps, history.test_loss, history.test_accuracy, "--", "test data")
+            )
+        for steps, losses, accuracies, style, data_name in lines:
+            if len(histories) == 1:
+                label = data_name
+            else:
+                label = f"{name}: {data_name}" if on_test else name
+            loss_ax.plot(steps, losses, style, color=color, label=label)
+            accuracy_ax.plot(steps, accuracies, style, color=color, label=label)
+    loss_ax.set(title="loss: lower is better", xlabel="training step", ylabel=LOSSES[loss])
+    loss_ax.set_ylim(bottom=0)
+    accuracy_ax.set(title="accuracy", xlabel="training step", ylabel="points classified right")
+    accuracy_ax.set_ylim(top=1.02)
+    accuracy_ax.yaxis.set_major_formatter(lambda value, _: f"{value:.0%}")
+    loss_ax.legend()
+    accuracy_ax.legend(loc="lower right")
+    return save_figure(figure, path, "loss and accuracy at every training step")
+
+
+def architecture(model: MLP) -> str:
+    """A short name for a model, for titles: "MLP 2-16-16-1, relu"."""
+    return f"MLP {'-'.join(map(str, [model.nin, *model.nouts]))}, {model.activation}"
+
+
+def draw_one_point(
+    model: MLP, point: Sequence[float], label: int, path: Path, depth: int
+) -> Path | None:
+    """Draw the graph of the model's output on one point, coloured by grad, or say why not.
+
+    The score of the point's own class is the root; backward() gives every value's grad
+    with respect to it: blue values push the score up, orange down.
+    """
+    inputs = [Value(coordinate, label=f"x{i + 1}") for i, coordinate in enumerate(point)]
+    output = model(inputs)
+    root = output if isinstance(output, Value) else output[label]
+    model.zero_grad()  # training left its last grads on the weights
+    root.label = "score" if isinstance(output, Value) else f"score of class {label}"
+    root.backward()
+    count = count_values(root)
+    print(
+        f"The graph of the model on one point, ({point[0]:.2f}, {point[1]:.2f}) of class "
+        f"{label}, has {count} values{', too many to read' if count > 100 else ''}.\n"
+        f"The picture shows those within {depth} ops of the {root.label}, each coloured by its "
+        f"grad, d({root.label})/d(value):\nblue pushes the {root.label} up, orange down, "
+        "white not at all (a ReLU that is off passes no grad back)."
+    )
+    return save_graph(root, path, model=model, depth=depth, color="grad")
+
+
+def count_values(root: Value) -> int:
+    """How many values the graph of `root` holds, itself included."""
+    seen = {root}
+    stack = [root]
+    while stack:  # a loop, not recursion: graphs can be deep
+        for child in stack.pop()._children:
+            if child not in seen:
+                seen.add(child)
+                stack.append(child)
+    return len(seen)
+
+
+def save_graph(root: Value, path: Path, **options: Any) -> Path | None:
+    """Save draw_dot(root, **options) to `path`; without Graphviz, say so and go on."""
+    drawing = draw_dot(root, **options)
+    if path.suffix == ".png":
+        drawing.graph_attr["dpi"] = GRAPH_DPI
+    try:
+        save(drawing, path)
+    except RenderError as error:
+        print(f"skipped {path}, the graph picture: {error}")
+        return None
+    print(f"wrote {path}: the graph, with data and grad on every value")
+    return path
