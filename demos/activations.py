@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 
 from micrograd import MLP, SGD, Value
-from micrograd.__main__ import add_options, demo_parser, run_command
+from micrograd.options import add_options, demo_parser, run_command
 from micrograd.plotting import (
     CLASS_COLORS,
     architecture,

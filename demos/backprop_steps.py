@@ -9,10 +9,12 @@ up. Open either file in a browser and press the → key to step through `backwar
 
 from __future__ import annotations
 
-import argparse
+import sys
 from pathlib import Path
 
 from micrograd import Value
+from micrograd.options import add_options, demo_parser, run_command
+from micrograd.plotting import output_folder
 from micrograd.steps import backprop_steps
 
 
@@ -37,18 +39,23 @@ def reused_value() -> Value:
 
 
 def main(argv: list[str] | None = None) -> list[Path]:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--out", type=Path, default=Path("out"), help="folder to write into")
-    args = parser.parse_args(argv)
-    args.out.mkdir(parents=True, exist_ok=True)
+    """Write the two pages; returns their paths."""
+    parser = demo_parser(__doc__, "python demos/backprop_steps.py --out out/")
+    add_options(parser, "out")
+    out = output_folder(parser.parse_args(argv).out, plots=False)
+    print(
+        "backward() visits the values from the output back to the inputs. At each step one\n"
+        "value passes its grad to its inputs: input.grad += local_grad x its grad.\n"
+        "Each page plays those steps; open it in a browser and press the right arrow key."
+    )
     paths = [
-        backprop_steps(neuron(), args.out / "neuron_steps.html"),
-        backprop_steps(reused_value(), args.out / "reused_value_steps.html"),
+        backprop_steps(neuron(), out / "neuron_steps.html"),
+        backprop_steps(reused_value(), out / "reused_value_steps.html"),
     ]
     for path in paths:
-        print(path)
+        print(f"wrote {path}")
     return paths
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(run_command("backprop_steps.py", main))

@@ -25,7 +25,7 @@ import sys
 from pathlib import Path
 
 from micrograd import Adam, data
-from micrograd.__main__ import add_options, demo_parser, run_command
+from micrograd.options import add_options, demo_parser, run_command
 from micrograd.plotting import architecture, output_folder, plot_boundaries, plot_curves
 from micrograd.training import make_model, train
 

@@ -8,6 +8,7 @@ module.
 
 from __future__ import annotations
 
+import argparse
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,7 +16,17 @@ from typing import TYPE_CHECKING, Any
 
 from .engine import Value, no_grad
 from .nn import MLP
-from .training import LOSSES, History, Output, require_demos_extra
+from .optim import SGD
+from .training import (
+    LOSSES,
+    History,
+    Output,
+    falling_rate,
+    load_dataset,
+    make_model,
+    require_demos_extra,
+    train,
+)
 from .viz import RenderError, draw_dot, save
 
 if TYPE_CHECKING:
@@ -279,3 +290,49 @@ def save_graph(root: Value, path: Path, **options: Any) -> Path | None:
         return None
     print(f"wrote {path}: the graph, with data and grad on every value")
     return path
+
+
+def train_and_plot(args: argparse.Namespace) -> list[Path]:
+    """What `micrograd train` and demos/train_moons.py do: train, then draw three pictures."""
+    out = output_folder(args.out)
+    X, y = load_dataset(args.data, args.points, args.noise, args.seed)
+    classes = max(y) + 1
+    loss = "max-margin" if classes == 2 else "cross-entropy"
+    model = make_model(args.hidden, classes, args.activation, args.seed)
+    print(
+        f"Training {model}\non {len(X)} {args.data} points of {classes} classes, "
+        f"{args.steps} steps. Each step:\n"
+        "  1. forward pass: the model scores every point\n"
+        f"  2. loss: how wrong the scores are ({loss}), plus {args.alpha:g} x the sum of "
+        "squared weights (L2)\n"
+        "  3. backward(): the grad of the loss for every weight, by the chain rule\n"
+        "  4. gradient descent: every weight -= learning rate x its grad "
+        f"(learning rate {args.lr:g}, falling to {args.lr / 10:g})"
+    )
+    optimizer = SGD(model.parameters(), lr=falling_rate(args.lr, args.steps))
+    history = train(model, X, y, optimizer, steps=args.steps, loss=loss, alpha=args.alpha)
+    if not math.isfinite(history.loss[-1]):
+        raise ValueError(
+            f"training diverged: the loss is {history.loss[-1]} after {args.steps} steps; "
+            f"try a smaller learning rate than {args.lr:g}"
+        )
+    print(f"After {args.steps} steps: {loss} loss {history.loss[-1]:.4f}, {history.summary()}.")
+    name = architecture(model)
+    paths = [
+        plot_boundaries(
+            [(f"{name}: accuracy {history.accuracy[-1]:.0%}", model)],
+            X,
+            y,
+            out / f"{args.data}_boundary.png",
+            f"{args.data}: the boundary after {args.steps} steps",
+            args.resolution,
+        ),
+        plot_curves(
+            {name: history},
+            out / f"{args.data}_curves.png",
+            f"{args.data}: training {name}",
+            loss,
+        ),
+    ]
+    graph = draw_one_point(model, X[0], y[0], out / f"{args.data}_graph.png", args.graph_depth)
+    return paths + ([graph] if graph else [])

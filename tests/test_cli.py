@@ -127,7 +127,10 @@ def test_draw_labels_the_root_unless_it_is_a_leaf(tmp_path):
         (["x=2"], "'x=2' is not a formula Python can read"),
         (["log(x)", "x=-1"], "log is defined for positive numbers, got -1.0"),
         (["x / y", "x=1", "y=0"], "division by zero"),
-        (["x", "x=1", "-o", "graph.jpg"], "save() takes the format from the file name"),
+        (
+            ["x", "x=1", "-o", "graph.jpg"],
+            "cannot tell the format of graph.jpg: end it with one of .svg",
+        ),
     ],
 )
 def test_draw_reports_a_mistake_in_one_line(arguments, message, tmp_path, monkeypatch, capsys):
@@ -276,7 +279,7 @@ def test_train_reports_bad_data_settings_in_one_line(tmp_path, capsys):
         ),
         (
             ["train", "--lr", "fast"],
-            "micrograd train: error: argument --lr: invalid float value: 'fast'",
+            "micrograd train: error: argument --lr: needs a number, got 'fast'",
         ),
     ],
 )
@@ -325,3 +328,51 @@ def test_python_dash_m_micrograd_runs():
 
 def _no_graphviz() -> str:
     raise GraphvizNotFoundError(viz_render.INSTALL_HINT)
+
+
+def test_a_formula_starting_with_minus_gets_a_hint(capsys):
+    with pytest.raises(SystemExit) as exit:
+        main(["draw", "-x*2", "x=1"])
+    assert exit.value.code == 2
+    assert 'write "(-x*2)"' in capsys.readouterr().err
+
+
+def test_names_are_read_as_python_reads_them(tmp_path, capsys):
+    # "µ" (micro sign) in a formula is the name "μ" (Greek mu) to Python: both must match.
+    out = tmp_path / "g.dot"
+    assert main(["draw", "\u00b5*2", "\u00b5=1.5", "-o", str(out)]) == 0
+    assert "= 3" in capsys.readouterr().out
+
+
+def test_draw_checks_the_output_before_computing(tmp_path, capsys):
+    assert main(["draw", "x", "x=1", "-o", str(tmp_path / "no" / "g.svg")]) == 2
+    assert capsys.readouterr().out == ""  # nothing printed as if it had worked
+
+
+def test_results_that_overflow_are_refused(tmp_path, capsys):
+    assert main(["draw", "x*1e308*10", "x=1", "-o", str(tmp_path / "g.dot")]) == 2
+    assert "not finite" in one_error_line(capsys.readouterr().err, "micrograd draw")
+
+
+def test_steps_takes_a_node_limit(tmp_path, capsys):
+    formula = " + ".join(["x"] * 30)
+    page = tmp_path / "s.html"
+    assert main(["steps", formula, "x=1", "--max-nodes", "10", "-o", str(page)]) == 2
+    assert "more than max_nodes=10" in one_error_line(capsys.readouterr().err, "micrograd steps")
+
+
+@pytest.mark.parametrize("option", [["--alpha", "-1"], ["--alpha", "inf"], ["--lr", "0"]])
+def test_train_refuses_settings_that_cannot_train(option, capsys):
+    with pytest.raises(SystemExit) as exit:
+        main(["train", *option])
+    assert exit.value.code == 2
+    assert "needs a" in capsys.readouterr().err
+
+
+@needs_plotting
+def test_train_reports_a_diverged_run(tmp_path, capsys):
+    arguments = ["train", "--lr", "1e300", "--steps", "3", "--points", "20", "--out", str(tmp_path)]
+    assert main(arguments) == 2
+    err = capsys.readouterr().err  # the progress bar writes to stderr too
+    assert "Traceback" not in err
+    assert err.strip().splitlines()[-1].startswith("micrograd train: error: training diverged")

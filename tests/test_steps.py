@@ -397,7 +397,11 @@ def test_demo_writes_both_pages(tmp_path: Path, capsys: pytest.CaptureFixture[st
     spec.loader.exec_module(demo)
     paths = demo.main(["--out", str(tmp_path / "out")])
     assert [p.name for p in paths] == ["neuron_steps.html", "reused_value_steps.html"]
-    assert capsys.readouterr().out.split() == [str(p) for p in paths]
+    out = capsys.readouterr().out
+    assert "input.grad += local_grad x its grad" in out
+    assert [line for line in out.splitlines() if line.startswith("wrote ")] == [
+        f"wrote {p}" for p in paths
+    ]
     reused = _page_data(paths[1].read_text(encoding="utf-8"))
     assert "contribution 2 of 2" in json.dumps(reused, ensure_ascii=False)
     assert math.isclose(demo.neuron().data, 2**-0.5)

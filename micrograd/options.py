@@ -1,0 +1,175 @@
+"""The options that the command line and the demos share, and how both report a mistake:
+one line on stderr and exit status 2, never a traceback.
+
+A demo builds its parser with `demo_parser` and `add_options`, so that `--steps`, `--lr` or
+`--out` mean the same in every demo and in `micrograd train`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+from . import data
+from .nn import ACTIVATIONS
+from .training import MissingExtraError
+from .viz import RenderError
+
+
+class CommandError(Exception):
+    """A problem with what the user asked for, reported as one line, without a traceback."""
+
+
+def run_command(program: str, action: Callable[[], object]) -> int:
+    """Run `action`; report a problem with the user's input as one line on stderr."""
+    try:
+        action()
+    except KeyboardInterrupt:
+        print(f"{program}: stopped", file=sys.stderr)
+        return 130
+    except (
+        CommandError,
+        MissingExtraError,
+        ValueError,
+        ArithmeticError,
+        RenderError,
+        OSError,
+    ) as error:
+        print(f"{program}: error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with each usage error on one line and a pointer to --help."""
+
+    def error(self, message: str) -> NoReturn:
+        if "unrecognized arguments: -" in message:
+            # argparse reads a formula such as "-x*2" as an option it does not know.
+            message += ' (a formula that starts with "-" reads as an option: write "(-x*2)")'
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def add_options(parser: argparse.ArgumentParser, names: str, **defaults: Any) -> None:
+    """Add the options of OPTIONS named in `names` ("steps lr out"), with other defaults
+    if given: the command line and every demo take the same options the same way."""
+    for name in names.split():
+        parser.add_argument(f"--{name}", **OPTIONS[name])
+    parser.set_defaults(**defaults)
+
+
+def demo_parser(doc: str, example: str) -> argparse.ArgumentParser:
+    """An argument parser for a demo whose --help shows its docstring, an example, and
+    each option's default."""
+    return Parser(description=doc, epilog=f"example:\n  {example}", formatter_class=HelpFormatter)
+
+
+def layer_sizes(text: str) -> list[int]:
+    """ "16,16" as [16, 16]; "" as [] (no hidden layer)."""
+    try:
+        sizes = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a list of layer sizes such as 16,16"
+        ) from None
+    if any(size < 1 for size in sizes):
+        raise argparse.ArgumentTypeError(f"layer sizes must be 1 or more, got {text!r}")
+    return sizes
+
+
+def at_least(minimum: int) -> Callable[[str], int]:
+    def whole_number(text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            number = minimum - 1
+        if number < minimum:
+            raise argparse.ArgumentTypeError(f"expected a whole number >= {minimum}, got {text!r}")
+        return number
+
+    return whole_number
+
+
+def positive(text: str) -> float:
+    """A finite number > 0, for argparse."""
+    number = non_negative(text)
+    if number == 0:
+        raise argparse.ArgumentTypeError(f"needs a number > 0, got {text}")
+    return number
+
+
+def non_negative(text: str) -> float:
+    """A finite number >= 0, for argparse."""
+    try:
+        number = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"needs a number, got {text!r}") from None
+    if not 0 <= number < math.inf:
+        raise argparse.ArgumentTypeError(f"needs a finite number >= 0, got {text}")
+    return number
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
+    """Help that keeps the examples' line breaks and gives each option's default."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default is None:  # no default to show; the help text says what happens
+            return action.help
+        return super()._get_help_string(action)
+
+
+# Every option of the command line and the demos: argparse's keywords for each.
+OPTIONS: dict[str, dict[str, Any]] = {
+    "data": {"choices": list(data.DATASETS), "default": "moons", "help": "the dataset"},
+    "hidden": {
+        "type": layer_sizes,
+        "default": "16,16",  # argparse passes a str default through `type` too
+        "metavar": "SIZES",
+        "help": "sizes of the hidden layers, such as 16,16; '' for none",
+    },
+    "activation": {
+        "choices": ACTIVATIONS,
+        "default": "relu",
+        "help": "the activation of the hidden layers",
+    },
+    "steps": {"type": at_least(1), "default": 100, "metavar": "N", "help": "training steps"},
+    "lr": {"type": positive, "default": 1.0, "metavar": "RATE", "help": "learning rate"},
+    "alpha": {
+        "type": non_negative,
+        "default": 1e-4,
+        "help": "strength of the L2 penalty on weights",
+    },
+    "points": {"type": at_least(2), "default": 100, "metavar": "N", "help": "data points"},
+    "noise": {"type": float, "help": "noise in the data (if not given, the dataset's own)"},
+    "seed": {"type": int, "default": 1, "help": "seed for the data and the first weights"},
+    "out": {
+        "type": Path,
+        "default": "out",
+        "metavar": "FOLDER",
+        "help": "folder to write the pictures into",
+    },
+    "resolution": {
+        "type": at_least(2),
+        "default": 100,
+        "metavar": "N",
+        "help": "grid points per side when drawing decision boundaries",
+    },
+    "test-points": {
+        "type": at_least(1),
+        "default": 200,
+        "metavar": "N",
+        "help": "points to test on, never trained on",
+    },
+    "graph-depth": {
+        "type": at_least(1),
+        "default": 2,
+        "metavar": "K",
+        "help": "how many ops back from the output the graph picture goes",
+    },
+}
+
+TRAIN_OPTIONS = "data hidden activation steps lr alpha points noise seed out resolution graph-depth"
