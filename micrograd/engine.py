@@ -330,7 +330,7 @@ class Value:
         you mean to add them up. Each pass adds exactly one d(self)/d(v), so two
         passes give exactly twice the grads of one, on every value.
         """
-        order = _topological_order(self)
+        order, inner_nodes = _walk(self)
         if self.grad != 0.0:
             warnings.warn(
                 f"backward() on {self!r}, which already has a grad from an earlier "
@@ -346,10 +346,9 @@ class Value:
             for node in order:
                 node.grad = 0.0
         self.grad = 1.0
-        for node in reversed(order):
+        for node in reversed(inner_nodes):  # leaves have no children to pass a grad to
             grad = node.grad
-            if grad == 0.0 or not node._children:
-                # Nothing flows back from here (a dead ReLU, say), or nothing to flow to.
+            if grad == 0.0:  # nothing flows back from here (a dead ReLU, say)
                 continue
             for child, local_grad in zip(node._children, node._local_grads):
                 child.grad += local_grad * grad  # += : a value can feed several ops
@@ -403,7 +402,13 @@ def _result(
 
 
 def _topological_order(root: Value) -> list[Value]:
-    """Every value in root's graph, each one after all of its children.
+    """Every value in root's graph, each one after all of its children."""
+    return _walk(root)[0]
+
+
+def _walk(root: Value) -> tuple[list[Value], list[Value]]:
+    """Every value in root's graph, each one after all of its children; and, in the same
+    order, just the ones that are not leaves, which are all that backward() visits.
 
     A depth-first walk with an explicit stack instead of recursion, so a graph of any
     depth works: `path` holds the nodes being expanded and `pending` an iterator over
@@ -417,6 +422,7 @@ def _topological_order(root: Value) -> list[Value]:
     gc.disable()
     try:
         order: list[Value] = []
+        inner_nodes: list[Value] = []
         visited = {root}
         path = [root]
         pending = [iter(root._children)]
@@ -431,8 +437,10 @@ def _topological_order(root: Value) -> list[Value]:
                     order.append(child)  # a leaf: nothing to wait for
             else:  # every child is done, so the node is too
                 pending.pop()
-                order.append(path.pop())
-        return order
+                node = path.pop()
+                order.append(node)
+                inner_nodes.append(node)
+        return order, inner_nodes
     finally:
         if collecting:
             gc.enable()
