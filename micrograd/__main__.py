@@ -38,7 +38,7 @@ from .options import (
 )
 from .plotting import train_and_plot
 from .steps import backprop_steps
-from .viz import RANKDIRS, SAVE_FORMATS, save
+from .viz import MAX_NODES, RANKDIRS, SAVE_FORMATS, save
 
 # ---------------------------------------------------------------- the command line
 
@@ -117,13 +117,6 @@ def _add_draw_command(commands: argparse._SubParsersAction[Parser]) -> None:
         metavar="K",
         help="draw only the values within K ops of the output",
     )
-    draw.add_argument(
-        "--max-nodes",
-        type=at_least(1),
-        default=500,
-        metavar="N",
-        help="refuse graphs of more values (500)",
-    )
     draw.set_defaults(run=_draw)
 
 
@@ -151,10 +144,18 @@ def _draw(args: argparse.Namespace) -> None:
 
 
 def _add_formula_arguments(parser: argparse.ArgumentParser, output: str, help: str) -> None:
-    """What `draw` and `steps` both take: a formula, a value for each name, an output."""
+    """What `draw` and `steps` both take: a formula, a value for each name, an output, and
+    the size limit of the picture."""
     parser.add_argument("formula", help='the formula, in quotes: "tanh(x*w + b)"')
     parser.add_argument("values", nargs="*", metavar="NAME=NUMBER", help="a value for each name")
     parser.add_argument("-o", "--output", type=Path, default=Path(output), help=help)
+    parser.add_argument(
+        "--max-nodes",
+        type=at_least(1),
+        default=MAX_NODES,
+        metavar="N",
+        help=f"refuse graphs of more values ({MAX_NODES})",
+    )
 
 
 def _formula(args: argparse.Namespace) -> tuple[Value, dict[str, Value]]:
@@ -197,13 +198,6 @@ def _add_steps_command(commands: argparse._SubParsersAction[Parser]) -> None:
     _add_formula_arguments(steps, "steps.html", "the page to write (default: steps.html)")
     steps.add_argument(
         "--rankdir", choices=RANKDIRS, default="TB", help="top to bottom, or left to right"
-    )
-    steps.add_argument(
-        "--max-nodes",
-        type=at_least(1),
-        default=500,
-        metavar="N",
-        help="refuse graphs of more values (500)",
     )
     steps.set_defaults(run=_steps)
 

@@ -59,6 +59,7 @@ __all__ = [
 
 SAVE_FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot"}
 RANKDIRS = ("LR", "TB")
+MAX_NODES = 500  # more values than this make an unreadable picture and a slow layout
 COLOR_MODES = ("role", "grad", None)
 
 # Pale fills, so black text stays readable; blue and orange for signs, as in TensorFlow
@@ -104,7 +105,7 @@ def draw_dot(
     rankdir: str = "LR",
     show_local_grads: bool = False,
     color: str | None = "role",
-    max_nodes: int = 500,
+    max_nodes: int = MAX_NODES,
     depth: int | None = None,
     model: MLPLike | None = None,
     legend: bool = True,
@@ -440,7 +441,7 @@ def draw_mlp(
     *,
     rankdir: str = "LR",
     show_weights: bool = False,
-    max_nodes: int = 500,
+    max_nodes: int = MAX_NODES,
     legend: bool = True,
     timeout: float = DEFAULT_TIMEOUT,
 ) -> Drawing:
