@@ -28,7 +28,7 @@ from micrograd.plotting import output_folder, save_graph
 
 # Why each op's local_grad, d(output)/d(input), is what it is, for the op's input number i.
 LOCAL_GRAD_RULES = {
-    "*": lambda node, i: f"{node._children[1 - i].label} (the other input of *)",
+    "*": lambda node, i: f"{node.inputs[1 - i].label} (the other input of *)",
     "+": lambda node, i: "1 (+ passes grads on unchanged)",
     "tanh": lambda node, i: f"1 - {node.label}**2 (the slope of tanh)",
 }
@@ -55,16 +55,16 @@ def _named(value: Value, label: str) -> Value:
 def print_forward(values: list[Value]) -> None:
     print("Forward pass: each value from the values it is made of")
     for node in values:
-        if not node._children:
+        if not node.inputs:
             print(f"  {node.label:9} = {node.data:8.4f}   (given)")
             continue
-        names = [child.label for child in node._children]
-        numbers = [f"{child.data:.4f}" for child in node._children]
-        if node._op == "tanh":
+        names = [child.label for child in node.inputs]
+        numbers = [f"{child.data:.4f}" for child in node.inputs]
+        if node.op == "tanh":
             formula, arithmetic = f"tanh({names[0]})", f"tanh({numbers[0]})"
         else:
-            formula = f" {node._op} ".join(names)
-            arithmetic = f" {node._op} ".join(numbers)
+            formula = f" {node.op} ".join(names)
+            arithmetic = f" {node.op} ".join(numbers)
         print(f"  {node.label:9} = {node.data:8.4f}   = {formula} = {arithmetic}")
 
 
@@ -79,8 +79,8 @@ def print_backward(values: list[Value]) -> None:
     # `values` is in forward order, so backwards each op comes before the ops that made its
     # inputs: its grad is complete when it passes it on, the order backward() uses.
     for node in reversed(values):
-        for i, (child, local_grad) in enumerate(zip(node._children, node._local_grads)):
-            rule = LOCAL_GRAD_RULES[node._op](node, i)
+        for i, (child, local_grad) in enumerate(zip(node.inputs, node.local_grads)):
+            rule = LOCAL_GRAD_RULES[node.op](node, i)
             print(
                 f"  {child.label + '.grad':13} += {local_grad:10.4f} * {node.grad:11.4f} = "
                 f"{local_grad * node.grad:8.4f}  d({node.label})/d({child.label}) = {rule}"

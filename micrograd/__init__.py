@@ -6,7 +6,7 @@ losses, optimizers, datasets, saving, gradient checking and graph drawing.
 """
 
 from . import data, losses, optim, steps, viz
-from .engine import Value, is_recording, no_grad
+from .engine import Graph, Value, enable_grad, is_recording, no_grad
 from .gradcheck import GradcheckError, gradcheck, numerical_grads
 from .losses import binary_cross_entropy, cross_entropy, l2, max_margin, mse
 from .nn import MLP, Layer, Module, Neuron
@@ -21,6 +21,7 @@ __all__ = [
     "SGD",
     "Adam",
     "GradcheckError",
+    "Graph",
     "GraphvizNotFoundError",
     "Layer",
     "Module",
@@ -34,6 +35,7 @@ __all__ = [
     "data",
     "draw_dot",
     "draw_mlp",
+    "enable_grad",
     "gradcheck",
     "is_recording",
     "l2",

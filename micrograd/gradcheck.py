@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .engine import Value, _topological_order, no_grad
+from .engine import Graph, Value, enable_grad, no_grad
 
 
 class GradcheckError(AssertionError):
@@ -66,9 +66,10 @@ def gradcheck(
     for i, v in enumerate(values):
         if not isinstance(v, Value):
             raise TypeError(f"gradcheck checks Values, but input {i} is {type(v).__name__}")
-    out = _evaluate_graph(f, values)
+    with enable_grad():  # inside a caller's no_grad() too: it needs the graph
+        out = _evaluate_graph(f, values)
     # Inputs too: one that f does not use is not in the graph, and its grad must read 0.
-    touched = [*_topological_order(out), *values]
+    touched = [*Graph(out).values, *values]
     saved = [node.grad for node in touched]
     try:
         for node in touched:

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from .engine import Operand, Value, _as_float, _stable_sigmoid, is_recording
+from .engine import Operand, Value, is_recording, stable_sigmoid, to_float
 from .files import write_atomically
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
@@ -26,7 +26,7 @@ ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 FLOAT_ACTIVATIONS: dict[str, Callable[[float], float]] = {
     "relu": lambda s: 0.0 if s <= 0 else s,  # nan passes through, as in Value.relu
     "tanh": math.tanh,
-    "sigmoid": _stable_sigmoid,
+    "sigmoid": stable_sigmoid,
     "linear": lambda s: s,
 }
 FORMAT = "micrograd.mlp"  # the "format" field of a saved model file
@@ -346,7 +346,7 @@ def _check_inputs(x: object, nin: int, owner: str) -> list[Value]:
         if isinstance(xi, Value):
             inputs.append(xi)
         else:
-            inputs.append(Value(_as_float(xi, f"{owner} input {i}")))
+            inputs.append(Value(to_float(xi, f"{owner} input {i}")))
     return inputs
 
 

@@ -271,7 +271,7 @@ def count_values(root: Value) -> int:
     seen = {root}
     stack = [root]
     while stack:  # a loop, not recursion: graphs can be deep
-        for child in stack.pop()._children:
+        for child in stack.pop().inputs:
             if child not in seen:
                 seen.add(child)
                 stack.append(child)

@@ -33,7 +33,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from .engine import Value, _topological_order
+from .engine import Graph, Value
 from .files import write_atomically
 from .viz import _check_value, _values_to_draw, draw_dot, render
 from .viz_text import _number, visible
@@ -44,7 +44,7 @@ __all__ = ["Edge", "Step", "backprop_steps", "backward_steps"]
 # else by its number in the drawing ("#7"), which the page writes in its box.
 MAX_NAME_LENGTH = 24
 
-# What each op's symbol in `Value._op` is called as a method, to quote its docstring: the
+# What each op's symbol in `Value.op` is called as a method, to quote its docstring: the
 # line that states the op's local grads (the ops named by a word are methods of that name).
 OP_METHODS = {
     "+": "__add__",
@@ -96,16 +96,16 @@ def backward_steps(root: Value) -> list[Step]:
     [('a', 2.0, 2.0), ('a', 2.0, 4.0)]
     """
     _check_value(root, "backward_steps")
-    order = _topological_order(root)
+    order = Graph(root).values
     grads = dict.fromkeys(order, 0.0)
     grads[root] = 1.0
     steps = []
     for node in reversed(order):
         grad = grads[node]
-        if grad == 0.0 or not node._children:  # as in backward(): nothing to pass back
+        if grad == 0.0 or not node.inputs:  # as in backward(): nothing to pass back
             continue
         edges = []
-        for child, local_grad in zip(node._children, node._local_grads):
+        for child, local_grad in zip(node.inputs, node.local_grads):
             before = grads[child]
             grads[child] = before + local_grad * grad
             edges.append(Edge(child, local_grad, before, grads[child]))
@@ -142,7 +142,7 @@ def backprop_steps(
     order, _ = _values_to_draw(root, None, sys.maxsize)
     numbers = {node: i for i, node in enumerate(order)}
     names, expressions = _names(order, numbers)
-    backward_order = list(reversed(_topological_order(root)))
+    backward_order = list(reversed(Graph(root).values))
     graph = _Graph(root, numbers, names, expressions, backward_order)
     steps = backward_steps(root)
 
@@ -192,7 +192,7 @@ def _names(
     precedence: dict[Value, int] = {}
     for node in order:  # inputs come first, so their names are ready
         expression, binds = _expression(node, names, precedence)
-        if node._children:
+        if node.inputs:
             expressions[node] = expression
         if node.label:
             names[node], precedence[node] = visible(node.label, newline="\\n"), ATOM
@@ -209,7 +209,7 @@ def _expression(
     node: Value, names: dict[Value, str], precedence: dict[Value, int]
 ) -> tuple[str, int]:
     """The expression that made `node` from its inputs' names, and how tightly it binds."""
-    if not node._children:  # a number written into the expression, such as the 1 in x + 1
+    if not node.inputs:  # a number written into the expression, such as the 1 in x + 1
         text = format(node.data, ".4g")
         return text, 0 if text.startswith("-") else ATOM  # 0: bracket -3 in x*(-3)
 
@@ -217,7 +217,7 @@ def _expression(
         text = names[child]
         return text if precedence[child] >= binds_at_least else f"({text})"
 
-    op, children = node._op, node._children
+    op, children = node.op, node.inputs
     if op in ("+", "-", "*", "/") and len(children) == 2:
         binds = PRECEDENCE[op]
         # Brackets on the right for equal precedence too: a + (b + c) is a different graph.
@@ -246,7 +246,7 @@ class _Graph(NamedTuple):
     def name_and_op(self, node: Value) -> str:
         """The name, followed by the op when the name does not show it: `n (+)`."""
         name = self.names[node]
-        return name if name == self.expressions.get(node) else f"{name} ({node._op})"
+        return name if name == self.expressions.get(node) else f"{name} ({node.op})"
 
 
 # ------------------------------------------------------------------ the steps shown
@@ -391,7 +391,7 @@ def _page_step(
 def _local_grads_sentence(node: Value) -> str:
     """The op's local grads as its docstring in engine.py states them: ` For x * y (x: the
     first input, y: the second): d/dx = y, d/dy = x.` Empty if the op has no such line."""
-    op = node._op
+    op = node.op
     method = getattr(Value, OP_METHODS.get("**" if op.startswith("**") else op, op), None)
     first_line = (getattr(method, "__doc__", None) or "").strip().split("\n")[0]
     if "; d/d" not in first_line:
@@ -399,7 +399,7 @@ def _local_grads_sentence(node: Value) -> str:
     formula, local_grads = first_line.split("; ", 1)
     if op.startswith("**") and op != "**":
         which = f" (here y = {op[2:]})"
-    elif len(node._children) == 2:
+    elif len(node.inputs) == 2:
         which = " (x: the first input, y: the second)"
     else:
         which = ""
@@ -415,7 +415,7 @@ def _add_skips_and_the_end(
     for node in graph.backward_order:
         if node in page_of:
             page = page_of[node]
-        elif node._children and node is not graph.root:  # as in backward(): its grad is 0
+        elif node.inputs and node is not graph.root:  # as in backward(): its grad is 0
             pages[page]["notes"].append(
                 f"Next in the order comes {graph.name_and_op(node)}, whose grad is 0: it "
                 "would pass back only zeros, so backward() skips it."
@@ -428,7 +428,7 @@ def _add_skips_and_the_end(
             f"No grad ever reached {', '.join(graph.names[node] for node in unreached)}: "
             "every path from the output passes a value whose grad is 0. Such a grad stays 0."
         )
-    leaves = [graph.names[node] for node in graph.numbers if not node._children]
+    leaves = [graph.names[node] for node in graph.numbers if not node.inputs]
     which = f"The leaves ({', '.join(leaves)})" if len(leaves) <= 8 else f"The {len(leaves)} leaves"
     end["notes"].append(
         f"This is the last step. {which} have no inputs to pass a grad to, so backward() is "
@@ -447,7 +447,7 @@ def _order_entries(graph: _Graph, steps: list[Step]) -> list[dict[str, Any]]:
     for node in graph.backward_order:
         if node in page_of:
             entries.append({"text": graph.name_and_op(node), "step": page_of[node]})
-        elif node._children:
+        elif node.inputs:
             entries.append({"text": f"{graph.name_and_op(node)}: skipped, grad 0", "step": None})
     return entries
 
@@ -461,7 +461,7 @@ def _uses(graph: _Graph) -> dict[Value, int]:
     """How many arrows leave each value: how many contributions its grad may add up."""
     uses = dict.fromkeys(graph.numbers, 0)
     for node in graph.numbers:
-        for child in node._children:
+        for child in node.inputs:
             uses[child] += 1
     return uses
 
@@ -497,9 +497,10 @@ def _copy_for_drawing(order: list[Value], graph: _Graph, pages: list[dict[str, A
     copies: dict[Value, Value] = {}
     for node in order:  # inputs first
         copy = Value(node.data, node.label or graph.names[node])
-        copy._children = tuple(copies[child] for child in node._children)
-        copy._local_grads = node._local_grads
-        copy._op = node._op
+        copy.inputs = tuple(copies[child] for child in node.inputs)
+        copy.local_grads = node.local_grads
+        copy.function = node.function
+        copy.constants = node.constants
         copy.grad = float(widest.get(graph.id(node), "0"))
         copies[node] = copy
     return copies[order[-1]]

@@ -162,11 +162,11 @@ def draw_dot(
             layer_index, neuron_index = owners[node]
             label = label.removeprefix(f"layer{layer_index}.neuron{neuron_index}.")
         graph.node(f"v{i}", label=_value_label(label, node, fills[node], rankdir == "TB"))
-        if node._children:  # a value made under no_grad() has an op but no inputs
+        if node.inputs:  # a value made under no_grad() has an op but no inputs
             style = "filled,dashed" if node in hidden else "filled"
             graph.node(
                 f"op{i}",
-                label=f"<{_html(node._op)}>",
+                label=f"<{_html(node.op)}>",
                 shape="ellipse",
                 style=style,
                 fillcolor=OP_FILL,
@@ -194,7 +194,7 @@ def draw_dot(
         drawing.subgraph(layer_box)
     for node in order:
         i = index[node]
-        if not node._children:
+        if not node.inputs:
             continue
         drawing.edge(f"op{i}", f"v{i}")
         if node in hidden:
@@ -202,7 +202,7 @@ def draw_dot(
             note = "1 input not shown" if count == 1 else f"{count} inputs not shown"
             drawing.node(f"hidden{i}", label=f"<{_html('⋯ ' + note)}>", fontcolor="#777777")
             drawing.edge(f"hidden{i}", f"op{i}", style="dashed", color="#999999")
-        for child, local_grad in zip(node._children, node._local_grads):
+        for child, local_grad in zip(node.inputs, node.local_grads):
             if child not in index:
                 continue  # beyond depth, counted in the note above
             if show_local_grads:
@@ -234,7 +234,7 @@ def _values_to_draw(
     while depth is None or len(levels) <= depth:
         next_level = []
         for node in levels[-1]:
-            for child in node._children:
+            for child in node.inputs:
                 if child not in seen:
                     seen.add(child)
                     next_level.append(child)
@@ -245,7 +245,7 @@ def _values_to_draw(
         raise ValueError(_too_many_values_message(levels, len(seen), max_nodes, depth))
     hidden = {}
     for node in levels[-1]:
-        count = sum(child not in seen for child in node._children)
+        count = sum(child not in seen for child in node.inputs)
         if count:
             hidden[node] = count
     # Depth-first as in engine._topological_order, but only through drawn values: the ids
@@ -260,7 +260,7 @@ def _values_to_draw(
         elif node not in visited:
             visited.add(node)
             stack.append((node, True))
-            stack.extend((child, False) for child in reversed(node._children) if child in seen)
+            stack.extend((child, False) for child in reversed(node.inputs) if child in seen)
     return order, hidden
 
 
@@ -297,7 +297,7 @@ def _role(node: Value, root: Value, parameters: set[Value]) -> str:
         return "output"
     if node in parameters:
         return "parameter"
-    if not node._children:
+    if not node.inputs:
         return "input"
     return "computed"
 
@@ -334,7 +334,7 @@ def _neuron_of_each_value(order: list[Value], model: MLPLike) -> dict[Value, tup
                 owner[p] = key
     # Children come before parents in `order`, so each step can look at the one before.
     for node in order:
-        children = node._children
+        children = node.inputs
         if node in owner or not children or children[0] not in owner:
             continue
         candidate = owner[children[0]]  # every op of a neuron has a value of it first
@@ -342,11 +342,11 @@ def _neuron_of_each_value(order: list[Value], model: MLPLike) -> dict[Value, tup
         weights = tuple(neuron.w)
         made_by_neuron = (
             # w·x, with the bias inside the same node or not
-            (node._op == "dot" and children[: len(weights)] == weights)
+            (node.op == "dot" and children[: len(weights)] == weights)
             # then + b, unless the dot node added it
-            or (node._op == "+" and children[0]._op == "dot" and children[1:] == (neuron.b,))
+            or (node.op == "+" and children[0].op == "dot" and children[1:] == (neuron.b,))
             # then the activation, of the sum (not of a parameter)
-            or (node._op == neuron.activation and len(children) == 1 and children[0]._children)
+            or (node.op == neuron.activation and len(children) == 1 and children[0].inputs)
         )
         if made_by_neuron:
             owner[node] = candidate

@@ -51,21 +51,21 @@ def tree(root: Value, depth: int | None = None) -> str:
         if node in ids:
             rows.append((f"{line_prefix}#{ids[node]} {name}", "", "", "(shown above)"))
             continue
-        cut = depth is not None and level >= depth and node._children
+        cut = depth is not None and level >= depth and node.inputs
         if node in shared and not cut:  # a cut value is shown again, in full, if met higher up
             ids[node] = len(ids) + 1
             name = f"#{ids[node]} {name}"
         rows.append((line_prefix + name, _number(node.data), _number(node.grad), ""))
         if cut:
-            count = len(node._children)
+            count = len(node.inputs)
             inputs = "1 input" if count == 1 else f"{count} inputs"
             rows.append((f"{child_prefix}└─ ⋯", "", "", f"{inputs} not shown"))
             continue
         if (level + 1) % INDENT_LEVELS == 0:
             child_prefix = f"[+{level + 1}] "  # start again at the left margin; see INDENT_LEVELS
-        last = len(node._children) - 1
+        last = len(node.inputs) - 1
         # Pushed in reverse so that the first child is printed first.
-        for i, child in reversed(list(enumerate(node._children))):
+        for i, child in reversed(list(enumerate(node.inputs))):
             connector, continuation = ("└─ ", "   ") if i == last else ("├─ ", "│  ")
             stack.append((child, level + 1, child_prefix + connector, child_prefix + continuation))
     return _columns(rows)
@@ -93,7 +93,7 @@ def _shared_values(root: Value) -> set[Value]:
     stack = [root]
     while stack:
         node = stack.pop()
-        for child in node._children:
+        for child in node.inputs:
             if child in seen:
                 shared.add(child)
             else:
@@ -105,8 +105,8 @@ def _shared_values(root: Value) -> set[Value]:
 def _name(node: Value) -> str:
     """`label = op` for a computed value, the label for a leaf, `leaf` for a bare number."""
     label = visible(node.label, newline="\\n")
-    if node._op:
-        return f"{label} = {node._op}" if label else node._op
+    if node.op:
+        return f"{label} = {node.op}" if label else node.op
     return label or "leaf"
 
 

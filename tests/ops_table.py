@@ -31,6 +31,13 @@ POSITIVE = between(0.01, 100.0)
 BASE, EXPONENT = between(0.1, 10.0), between(-3.0, 3.0)  # x**y stays within 1e-3..1e3
 
 
+def hypot(x: float, y: float) -> tuple[float, tuple[float, float]]:
+    """An op of a user's own, defined as the built-in ones are: sqrt(x**2 + y**2);
+    d/dx = x / h, d/dy = y / h"""
+    h = math.hypot(x, y)
+    return h, (x / h, y / h)
+
+
 @dataclass(frozen=True)
 class OpRow:
     name: str  # a readable id for the test report
@@ -81,6 +88,13 @@ OPS = [
         (SMALL,) * 5,
     ),
     OpRow(
+        "apply_your_own_op",
+        "apply",
+        lambda x, y: Value.apply(hypot, x, y),
+        math.hypot,
+        (NONZERO, NONZERO),
+    ),
+    OpRow(
         "dot",
         "dot",
         lambda w1, w2, x1, x2: Value.dot([w1, w2], [x1, x2]),
@@ -94,4 +108,5 @@ OPS = [
 NOT_OPS = {
     "__init__", "__repr__", "__float__", "__lt__", "__le__", "__gt__", "__ge__",
     "backward", "zero_grad", "data", "grad", "label", "draw", "tree",
+    "backward_step", "__reduce__", "__setstate__",
 }  # fmt: skip

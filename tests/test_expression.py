@@ -148,20 +148,20 @@ def test_parse_expression_builds_the_graph_with_exact_data_and_grads(text, value
 
 def test_parse_expression_uses_one_leaf_per_name():
     root, leaves = parse_expression("x * x", {"x": 3.0})
-    assert root._children == (leaves["x"], leaves["x"])
+    assert root.inputs == (leaves["x"], leaves["x"])
 
 
 def test_parse_expression_keeps_a_constant_exponent_a_number():
     root, _ = parse_expression("x ** (1 + 1)", {"x": -3.0})
-    assert root._op == "**2"  # one child: the exponent is not a Value
-    assert len(root._children) == 1
+    assert root.op == "**2"  # one child: the exponent is not a Value
+    assert len(root.inputs) == 1
 
 
 def test_parse_expression_of_only_constants_gives_a_leaf():
     root, leaves = parse_expression("tanh(0.5) * 2", {})
     assert leaves == {}
     assert root.data == math.tanh(0.5) * 2
-    assert root._children == ()
+    assert root.inputs == ()
 
 
 def test_parse_expression_builds_long_formulas_without_recursion():

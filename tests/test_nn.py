@@ -294,7 +294,7 @@ def test_evaluating_under_no_grad_gives_the_same_bits_and_no_graph(activation):
         with no_grad():
             outputs = model(x)
         assert [v.data for v in outputs] == with_graph
-        assert all(v._children == () for v in outputs)
+        assert all(v.inputs == () for v in outputs)
 
 
 def test_nonlin_and_activation_must_agree():

@@ -74,7 +74,7 @@ def _random_graph(seed: int) -> Value:
 def _all_values(root: Value) -> list[Value]:
     seen, stack = {root}, [root]
     while stack:
-        for child in stack.pop()._children:
+        for child in stack.pop().inputs:
             if child not in seen:
                 seen.add(child)
                 stack.append(child)
@@ -97,14 +97,14 @@ def _final_grads(root: Value) -> dict[Value, float]:
 def test_backward_steps_follow_backward_order_with_the_lecture_numbers():
     o = _neuron()
     steps = backward_steps(o)
-    n = o._children[0]
-    x1w1_plus_x2w2, b = n._children
-    x1w1, x2w2 = x1w1_plus_x2w2._children
+    n = o.inputs[0]
+    x1w1_plus_x2w2, b = n.inputs
+    x1w1, x2w2 = x1w1_plus_x2w2.inputs
     assert [step.node for step in steps] == [o, n, x1w1_plus_x2w2, x2w2, x1w1]
-    assert [step.grad for step in steps] == [1.0, o._local_grads[0]] + [o._local_grads[0]] * 3
+    assert [step.grad for step in steps] == [1.0, o.local_grads[0]] + [o.local_grads[0]] * 3
     assert round(steps[1].grad, 12) == 0.5  # 1 - tanh(n)**2 = 1 - 0.5
     # The last step: x1*w1 passes 0.5 back; local grads are the other input's data.
-    x1, w1 = x1w1._children
+    x1, w1 = x1w1.inputs
     half = steps[1].grad
     assert [tuple(edge) for edge in steps[-1].edges] == [
         (x1, -3.0, 0.0, -3.0 * half),
@@ -116,7 +116,7 @@ def test_backward_steps_follow_backward_order_with_the_lecture_numbers():
 def test_backward_steps_accumulate_on_a_reused_value():
     c, a, b = _reused()
     steps = backward_steps(c)
-    ab = c._children[0]
+    ab = c.inputs[0]
     assert [step.node for step in steps] == [c, ab]
     assert [tuple(edge) for edge in steps[0].edges] == [(ab, 1.0, 0.0, 1.0), (a, 1.0, 0.0, 1.0)]
     # a's second contribution adds to its first: 1 + (-3) * 1 = -2.
@@ -132,7 +132,7 @@ def test_backward_steps_of_a_value_used_twice_by_one_op():
 
 def test_backward_steps_skip_values_whose_grad_is_zero_and_leaves():
     y, x = _dead_relu()
-    relu = y._children[0]
+    relu = y.inputs[0]
     steps = backward_steps(y)
     assert [step.node for step in steps] == [y, relu]  # x*3 gets grad 0: no step
     assert [edge.after for edge in steps[1].edges] == [0.0]
@@ -337,10 +337,10 @@ def test_backprop_steps_page_needs_nothing_from_elsewhere(tmp_path: Path):
 def test_backprop_steps_leaves_the_graph_alone_and_works_under_no_grad(tmp_path: Path):
     c, _, _ = _reused()
     c.backward()
-    before = [(v.data, v.grad, v.label, v._op) for v in _all_values(c)]
+    before = [(v.data, v.grad, v.label, v.op) for v in _all_values(c)]
     with no_grad():
         backprop_steps(c, str(tmp_path / "s.html"), rankdir="LR", color=None)
-    assert [(v.data, v.grad, v.label, v._op) for v in _all_values(c)] == before
+    assert [(v.data, v.grad, v.label, v.op) for v in _all_values(c)] == before
 
 
 def test_backprop_steps_refuses_a_big_graph_with_draw_dots_error(tmp_path: Path):

@@ -175,7 +175,7 @@ def test_page_last_grads_are_backwards(browser: Any, pages: dict[str, Path]):
     c = a * b + a
     c.backward()
     shown = _open(browser, pages["reused"], "#step=3")
-    expected = {"a": a.grad, "b": b.grad, "a*b": c._children[0].grad, "c": c.grad}
+    expected = {"a": a.grad, "b": b.grad, "a*b": c.inputs[0].grad, "c": c.grad}
     assert shown["grads"] == {label: f"grad {grad:.4f}" for label, grad in expected.items()}
 
 
