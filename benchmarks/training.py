@@ -73,6 +73,33 @@ def run_ours(
     return report
 
 
+def run_ours_rerun(
+    X: list[list[float]], y: list[float], weights: list[float], steps: int
+) -> dict[str, Any]:
+    """The same training, recording the graph once and re-running it (`Graph.forward`)."""
+    from micrograd import MLP, SGD, Graph, l2, max_margin
+
+    model = MLP(2, SIZES[1:])
+    load_weights(model, weights)
+    optimizer = SGD(model.parameters(), lr=learning_rate)
+    loss = max_margin([model(x) for x in X], y) + l2(model.parameters(), ALPHA)
+    graph = Graph(loss)
+
+    def step() -> float:
+        graph.forward()
+        optimizer.zero_grad()
+        graph.backward()
+        optimizer.step()
+        return loss.data
+
+    report = train(step, steps)
+    import micrograd
+
+    report["micrograd"] = micrograd.__file__
+    report["version"] = micrograd.__version__
+    return report
+
+
 def run_karpathy(
     X: list[list[float]], y: list[float], weights: list[float], steps: int
 ) -> dict[str, Any]:
@@ -184,8 +211,10 @@ def main() -> None:
     sys.setrecursionlimit(10_000)  # 0.1.0's recursive sort; ours and plain need none
     random.seed(0)
     args = (setup["X"], setup["y"], setup["weights"], steps)
-    if impl == "ours":
+    if impl in ("ours", "base"):  # "base": our package at an earlier commit
         report = run_ours(*args)
+    elif impl == "ours-rerun":
+        report = run_ours_rerun(*args)
     elif impl == "0.1.0":
         report = run_karpathy(*args)
     else:  # "plain" or "plain-skip"
