@@ -4,7 +4,7 @@
     python demos/to_torch.py --steps 50 --torch-steps 2000
 
 The moons demo's MLP(2, [16, 16, 1]) first learns in micrograd, one Value at a time: every
-step builds a graph of tens of thousands of scalars for backward() to walk. Then
+step builds a graph of some 7,500 scalars for backward() to walk. Then
 `model.to_torch()` copies it, weight for weight, into a float64 torch.nn.Sequential of
 Linear layers, and PyTorch carries on training it with the same max-margin loss, the same
 L2 penalty and plain gradient descent, but as one batched tensor computation: all the
@@ -15,7 +15,7 @@ uses a GPU if there is one (--device cpu keeps it on the processor).
 to_torch_boundary.png shows its decision boundary next to the one micrograd had learned.
 
 What changes on the way: numbers become tensors, a layer becomes a matrix product and a
-batch one more dimension, so the graph has a few dozen nodes instead of tens of thousands.
+batch one more dimension, so the graph has a few dozen nodes instead of thousands.
 What stays: the loop (forward pass, loss, backward, step) and the chain rule that backward()
 applies to every node of the graph.
 """
