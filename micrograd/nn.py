@@ -288,6 +288,25 @@ class MLP(Module):
             raise ValueError(f"{path} does not describe a valid model: {error}") from None
         return model
 
+    # ------------------------------------------------------------ PyTorch
+
+    def to_torch(self) -> Any:
+        """This model as a float64 `torch.nn.Sequential` with the same weights; needs torch.
+
+        See micrograd.torch_bridge, which is imported only here, so torch stays optional.
+        """
+        from .torch_bridge import to_torch
+
+        return to_torch(self)
+
+    @classmethod
+    def from_torch(cls, module: Any) -> MLP:
+        """The MLP that a `Sequential` of `Linear` layers and activations computes, every
+        weight exact; anything else is a ValueError naming it. Needs torch."""
+        from .torch_bridge import from_torch
+
+        return from_torch(module)
+
 
 # ------------------------------------------------------------------ helpers
 

@@ -145,7 +145,9 @@ def test_overfitting_plots_training_and_test_loss(tmp_path, capsys):
     assert printed.count("(test loss lowest, ") == 2
 
 
-@pytest.mark.parametrize("name", ["train_moons", "neuron", "activations", "depth", "overfitting"])
+@pytest.mark.parametrize(
+    "name", ["train_moons", "neuron", "activations", "depth", "overfitting", "to_torch"]
+)
 def test_every_demo_explains_itself_in_help(name, capsys):
     demo = load(name)
     with pytest.raises(SystemExit) as exit:
@@ -155,3 +157,31 @@ def test_every_demo_explains_itself_in_help(name, capsys):
     assert demo.__doc__.split("\n")[0] in help_text
     assert f"example:\n  python demos/{name}.py" in help_text
     assert "--out FOLDER" in help_text
+
+
+@pytest.mark.torch
+@needs_plotting
+def test_to_torch_trains_in_micrograd_then_in_pytorch_and_back(tmp_path, capsys):
+    pytest.importorskip("torch")
+    arguments = [*TINY, "--hidden", "4", "--torch-steps", "5", "--out", str(tmp_path)]
+    paths = load("to_torch").main(arguments)
+    assert [p.name for p in paths] == ["to_torch_boundary.png"]
+    assert_picture(paths[0])
+    printed = capsys.readouterr().out
+    assert "Training MLP(2 -> 4 relu -> 1 linear) with 17 parameters on 16 moons points" in printed
+    gap = float(re.search(r"differ from micrograd's by at most (\S+):", printed)[1])
+    assert gap <= 1e-12
+    assert re.search(r"micrograd: .*; [\d.]+ ms per step", printed)
+    assert re.search(r"PyTorch: .*; [\d.]+ ms per step, \d+ times faster", printed)
+    assert "MLP.from_torch() brings it back into micrograd" in printed
+
+
+def test_to_torch_without_torch_says_how_to_install_it(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "torch", None)  # as if torch were not installed
+    demo = load("to_torch")
+    assert demo.run_command("to_torch.py", lambda: demo.main(["--steps", "1"])) == 2
+    assert capsys.readouterr().err == (
+        "to_torch.py: error: demos/to_torch.py needs PyTorch, which is not installed: "
+        "pip install 'micrograd[torch]' (it installs torch==2.13.0, the version micrograd "
+        "is tested with)\n"
+    )
