@@ -763,6 +763,8 @@ def _walk(root: Value) -> tuple[list[Value], list[Value]]:
     each one's remaining inputs. (Two flat lists, not a list of pairs: fewer objects for
     the garbage collector to chase on a deep graph.)
     """
+    if not root.inputs:
+        return [root], []
     with _collector_paused():
         order: list[Value] = []
         inner_nodes: list[Value] = []

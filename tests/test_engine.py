@@ -490,3 +490,210 @@ def test_backward_warns_when_the_root_already_holds_grads_from_a_larger_pass():
     with pytest.warns(UserWarning, match="already has a grad"):
         h.backward()
     assert a.grad == 8.0  # 4 from each pass: grads accumulate, as the warning says
+
+
+# ------------------------------------------- hostile input, second round (issue 14)
+
+
+def test_no_grad_in_one_thread_does_not_stop_recording_in_another():
+    import threading
+
+    inside, done = threading.Event(), threading.Event()
+
+    def evaluate() -> None:
+        with no_grad():
+            inside.set()
+            done.wait(10)
+
+    evaluator = threading.Thread(target=evaluate)
+    evaluator.start()
+    assert inside.wait(10)
+    grads = []
+
+    def train() -> None:
+        x = Value(2.0)
+        (x * x).backward()
+        grads.append(x.grad)
+
+    trainer = threading.Thread(target=train)
+    trainer.start()
+    trainer.join(10)
+    done.set()
+    evaluator.join(10)
+    assert grads == [4.0] and is_recording()
+
+
+def test_overlapping_no_grad_blocks_in_asyncio_tasks_leave_recording_on():
+    import asyncio
+
+    async def task(first: asyncio.Event, second: asyncio.Event, mine: asyncio.Event) -> bool:
+        with no_grad():
+            mine.set()
+            await (second if mine is first else first).wait()
+            await asyncio.sleep(0)
+            recording_inside = is_recording()
+        return recording_inside
+
+    async def main() -> list[bool]:
+        a, b = asyncio.Event(), asyncio.Event()
+        return list(await asyncio.gather(task(a, b, a), task(a, b, b)))
+
+    assert asyncio.run(main()) == [False, False]
+    assert is_recording()
+    x = Value(3.0)
+    (x * x).backward()
+    assert x.grad == 6.0
+
+
+def test_gradcheck_inside_no_grad_still_checks_for_real():
+    with no_grad():
+        assert gradcheck(lambda x: x * x.tanh(), Value(0.7))
+        assert not is_recording()
+
+
+def test_enable_grad_records_inside_no_grad():
+    from micrograd import enable_grad
+
+    x = Value(2.0)
+    with no_grad(), enable_grad():
+        y = x * x
+    assert y.inputs == (x, x) and is_recording()
+
+
+def test_unknown_operands_give_python_a_chance_to_ask_the_other_side():
+    np = pytest.importorskip("numpy")
+    product = Value(2.0) * np.array([1.0, 3.0])
+    assert [v.data for v in product] == [2.0, 6.0]
+
+    class Meters:
+        def __radd__(self, other: object) -> str:
+            return "Meters.__radd__"
+
+        def __lt__(self, other: object) -> str:
+            return "Meters.__lt__"
+
+    assert Value(1.0) + Meters() == "Meters.__radd__"
+    assert (Value(1.0) > Meters()) == "Meters.__lt__"  # Python reflects > to the other's <
+    with pytest.raises(TypeError, match="'<' not supported between instances of 'Value' and"):
+        Value(1.0) < object()  # noqa: B015
+
+
+def test_pow_slope_keeps_its_range():
+    steep = Value(1e10) ** 30.8
+    assert steep.local_grads[0] == pytest.approx(30.8 * 1e10**29.8, rel=1e-12)
+    assert math.isfinite(steep.local_grads[0])
+    tiny = Value(1e-170) ** 2
+    assert tiny.local_grads == (2e-170,)
+    base, exponent = Value(1e-170), Value(2.0)
+    assert (base**exponent).local_grads[0] == 2e-170
+    # Too steep for a float: the slope saturates with its sign instead of raising.
+    assert (Value(0.5) ** -1023).local_grads == (-math.inf,)
+    assert (Value(-0.5) ** -1023).local_grads == (-math.inf,)
+    assert (Value(-0.5) ** -1022).local_grads == (math.inf,)
+
+
+def test_deep_graphs_pickle_and_deepcopy_without_recursion():
+    import copy
+    import pickle
+
+    x = Value(1.0, label="x")
+    y = x
+    for _ in range(10_000):
+        y = y * 1.0 + 0.5
+    y.backward()
+    restored, restored_x = pickle.loads(pickle.dumps([y, x]))
+    assert restored.data == y.data and restored.grad == 1.0
+    graph = Graph(restored)
+    assert len(graph) == len(Graph(y)) and graph.leaves[0] is restored_x
+    assert restored_x.grad == x.grad and restored_x.label == "x"
+    copied = copy.deepcopy(y)
+    assert copied.data == y.data and len(Graph(copied)) == len(Graph(y))
+    assert Graph(copied).values[0] is not x
+
+
+def test_a_pickled_graph_re_runs_and_backprops():
+    import pickle
+
+    x = Value(2.0)
+    y = (x**3).tanh() + x.log()
+    copy_y = pickle.loads(pickle.dumps(y))
+    graph = Graph(copy_y)
+    graph.forward()
+    graph.backward()
+    y.backward()
+    assert [v.grad for v in graph.values] == [v.grad for v in Graph(y).values]
+    assert copy_y.inputs[0].inputs[0].op == "**3"
+
+
+def test_integers_beyond_python_int_to_str_limit_are_a_clear_overflow_error():
+    with pytest.raises(OverflowError, match=r"an integer of about 5001 digits, too large"):
+        Value(10**5000)
+    with pytest.raises(OverflowError, match="too large for a float"):
+        Value(1.0) + 10**400
+
+
+# ------------------------------------------ behaviours a mutation run found unpinned
+
+
+def test_comparisons_at_equality():
+    assert not Value(1.0) > 1.0 and not Value(1.0) < 1.0
+    assert Value(1.0) <= 1.0 and Value(1.0) >= 1.0
+    assert Value(1.0) <= Value(1.0) and not Value(1.0) < Value(1.0)
+
+
+def test_abs_and_relu_at_zero_have_slope_zero():
+    assert abs(Value(0.0)).local_grads == (0.0,)
+    assert abs(Value(-0.0)).local_grads == (0.0,)
+    assert Value(0.0).relu().local_grads == (0.0,)
+    negative_zero = Value(-0.0).relu()
+    assert negative_zero.data == 0.0 and math.copysign(1.0, negative_zero.data) == 1.0
+    assert negative_zero.local_grads == (0.0,)
+
+
+@pytest.mark.parametrize(
+    "y, local_grads", [(0.0, (0.0, -math.inf)), (0.5, (math.inf, 0.0)), (1.0, (1.0, 0.0))]
+)
+def test_zero_to_a_value_power_local_grads(y, local_grads):
+    assert (Value(0.0) ** Value(y)).local_grads == local_grads
+
+
+def test_dot_with_a_plain_number_bias():
+    w, x = Value(2.0), Value(3.0)
+    out = Value.dot([w], [x], 0.5)
+    assert out.data == 6.5 and out.inputs[:2] == (w, x) and out.inputs[2].data == 0.5
+    assert out.local_grads == (3.0, 2.0, 1.0)
+
+
+def test_backward_and_graph_leave_the_garbage_collector_as_they_found_it():
+    import gc
+
+    x = Value(2.0)
+    (x * x).backward()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        (x * x + 1).backward()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_value_tree_and_draw_are_the_drawing_functions():
+    from micrograd.viz import draw_dot, tree
+
+    o = Value(2.0, label="a") * Value(3.0, label="b")
+    o.label = "o"
+    assert str(o.tree()) == str(tree(o))
+    assert o.draw().source == draw_dot(o).source
+
+
+def test_gradcheck_default_tolerances_and_boundary():
+    from micrograd import GradcheckError
+
+    def nearly_square(x: float) -> tuple[float, tuple[float]]:
+        return x * x, (2 * x + 1.5e-8,)  # a local grad wrong by 1.5e-8
+
+    with pytest.raises(GradcheckError):
+        gradcheck(lambda v: Value.apply(nearly_square, v), Value(0.0))
+    # An input that f does not use: 0 against 0 passes even with atol=0 (the <= boundary).
+    assert gradcheck(lambda a, b: a * 2.0, Value(1.0), Value(5.0), atol=0.0)
