@@ -9,6 +9,9 @@ the engine's functions (tanh, exp, log, sigmoid, relu, softplus, abs). Anything 
 as attribute access (`x.__class__`), an unknown function (`open('f')`), indexing, strings,
 comparisons or lambdas, is refused by that check before anything is computed. Only then is
 the graph built, by calling `Value`'s ops on the parsed tree.
+
+Error messages quote the formula through `micrograd.messages`: one line, control codes
+escaped, cut to a readable length, however long or strange the text.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from .engine import Value
+from .messages import LIMIT, short_repr, shorten
 
 FUNCTIONS: dict[str, Callable[[Value], Value]] = {
     "tanh": Value.tanh,
@@ -80,6 +84,8 @@ REFUSED_SYNTAX: dict[type[ast.AST], str] = {
     ast.Slice: "a slice",
 }
 
+SHOWN_NAMES = 5  # how many missing or unused names a message lists
+
 # What each part of a formula becomes: a Value if it depends on a name, else a plain float.
 Number = Value | float
 
@@ -123,10 +129,14 @@ def _parse(text: str) -> ast.Expression:
     try:
         return ast.parse(text, mode="eval")
     except SyntaxError as error:
-        shown = text if len(text) <= 40 else text[:36] + " ..."
+        if "integer string conversion" in error.msg:  # Python's limit of 4,300 digits
+            raise ExpressionError(
+                "the formula holds a number of thousands of digits, too large for a float"
+            ) from None
         hint = "; a formula has no =: give the values after it, as in x=2" if "=" in text else ""
         raise ExpressionError(
-            f"{shown!r} is not a formula Python can read: {error.msg}{hint}"
+            f"{shorten(text, 40, quoted=True)} is not a formula Python can read: "
+            f"{shorten(error.msg)}{hint}"
         ) from None
     except (RecursionError, MemoryError):
         raise ExpressionError("the formula is nested too deeply to read") from None
@@ -176,7 +186,7 @@ def _check_call(node: ast.Call, text: str) -> None:
     name = node.func.id
     if name not in FUNCTIONS:
         raise ExpressionError(
-            f"unknown function {name}: {_source(text, node)}; the functions are "
+            f"unknown function {shorten(name)}: {_source(text, node)}; the functions are "
             + ", ".join(FUNCTIONS)
         )
     if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
@@ -190,9 +200,7 @@ def _check_number(node: ast.Constant, text: str) -> None:
     if isinstance(number, bool) or not isinstance(number, (int, float)):
         raise ExpressionError(f"{_source(text, node)} is not a number")
     if (isinstance(number, int) and abs(number) > sys.float_info.max) or math.isinf(number):
-        source = _source(text, node)
-        shown = source if len(source) <= 24 else f"{source[:20]}... ({len(source)} characters)"
-        raise ExpressionError(f"the number {shown} is too large for a float")
+        raise ExpressionError(f"the number {_source(text, node, 20)} is too large for a float")
 
 
 def _refused(node: ast.AST, text: str) -> ExpressionError:
@@ -210,26 +218,36 @@ def _refused_operator(op: ast.AST, text: str, node: ast.AST) -> ExpressionError:
 def _check_names(used: set[str], values: Mapping[str, float]) -> None:
     for name in values:
         if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
-            raise ExpressionError(f"{name!r} is not a valid name: use letters, digits and _")
+            raise ExpressionError(
+                f"{short_repr(name)} is not a valid name: use letters, digits and _"
+            )
         if name in FUNCTIONS:
             raise ExpressionError(f"{name} is the name of a function; give the value another name")
     missing = sorted(used - set(values))
     if missing:
         raise ExpressionError(
-            f"the formula uses {', '.join(missing)} but no value was given: add "
-            + " ".join(f"{name}=<number>" for name in missing)
+            f"the formula uses {_names(missing)} but no value was given: add "
+            + " ".join(f"{shorten(name)}=<number>" for name in missing[:SHOWN_NAMES])
         )
     unused = sorted(set(values) - used)
     if len(unused) == 1:
         raise ExpressionError(
-            f"{unused[0]} was given a value, but the formula does not use it: remove it "
-            "or use it in the formula"
+            f"{shorten(unused[0])} was given a value, but the formula does not use it: "
+            "remove it or use it in the formula"
         )
     if unused:
         raise ExpressionError(
-            f"{', '.join(unused)} were given values, but the formula does not use them: "
+            f"{_names(unused)} were given values, but the formula does not use them: "
             "remove them or use them in the formula"
         )
+
+
+def _names(names: list[str]) -> str:
+    """The first few names, each shortened: a message stays one readable line."""
+    more = len(names) - SHOWN_NAMES
+    return ", ".join(map(shorten, names[:SHOWN_NAMES])) + (
+        f" and {more:,} more" if more > 0 else ""
+    )
 
 
 def _build(body: ast.expr, leaves: dict[str, Value]) -> Number:
@@ -290,5 +308,6 @@ def _compute(node: ast.expr, operands: list[Number], leaves: dict[str, Value]) -
     return result
 
 
-def _source(text: str, node: ast.AST) -> str:
-    return ast.get_source_segment(text, node) or type(node).__name__
+def _source(text: str, node: ast.AST, limit: int = LIMIT) -> str:
+    """The part of the formula that `node` was read from, fit for a one-line message."""
+    return shorten(ast.get_source_segment(text, node) or type(node).__name__, limit)
