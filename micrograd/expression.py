@@ -21,6 +21,7 @@ import keyword
 import math
 import operator
 import sys
+import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
@@ -99,6 +100,8 @@ def parse_expression(text: str, values: Mapping[str, float]) -> tuple[Value, dic
 
     Returns the root and the leaves by name, each a `Value` labelled with its name. Every
     name in `values` must appear in `text` and every name in `text` must be in `values`.
+    Names match as Python reads them, in their NFKC form: "µ" (micro sign) in `values`
+    is the "μ" (Greek mu) that Python reads in the text.
     Parts without names (`2 * 3`) are computed to one number first, so a constant
     exponent stays a number: `x ** 2` works for a negative `x`.
 
@@ -114,11 +117,12 @@ def parse_expression(text: str, values: Mapping[str, float]) -> tuple[Value, dic
     if not isinstance(text, str):
         raise TypeError(f"parse_expression needs the formula as a str, got {type(text).__name__}")
     text = text.strip()  # Python reads a leading space as an indent
+    given = _normalized_names(values)
     tree = _parse(text)
-    used = _check(tree, text, set(values))
-    _check_names(used, values)
+    used = _check(tree, text, set(given))
+    _check_names(used, given)
     leaves = {name: Value(values[name], label=name) for name in values}
-    result = _build(tree.body, leaves)
+    result = _build(tree.body, {normal: leaves[name] for normal, name in given.items()})
     root = result if isinstance(result, Value) else Value(result)
     return root, leaves
 
@@ -215,21 +219,53 @@ def _refused_operator(op: ast.AST, text: str, node: ast.AST) -> ExpressionError:
     )
 
 
-def _check_names(used: set[str], values: Mapping[str, float]) -> None:
+def _normalized_names(values: Mapping[str, float]) -> dict[str, str]:
+    """Each given name as Python reads it in a formula (NFKC), mapped to the name as given.
+
+    Python's parser turns every name into its NFKC form, so the "µ" (micro sign) typed in
+    a formula reaches us as "μ" (Greek mu): the given names must be read the same way.
+    """
+    given: dict[str, str] = {}
     for name in values:
-        if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+        if not isinstance(name, str):
+            raise ExpressionError(
+                f"a name must be a str, got {type(name).__name__}: {short_repr(name)}"
+            )
+        normal = unicodedata.normalize("NFKC", name)
+        if not normal.isidentifier() or keyword.iskeyword(normal):
             raise ExpressionError(
                 f"{short_repr(name)} is not a valid name: use letters, digits and _"
             )
-        if name in FUNCTIONS:
-            raise ExpressionError(f"{name} is the name of a function; give the value another name")
-    missing = sorted(used - set(values))
+        if normal in FUNCTIONS:
+            raise ExpressionError(
+                f"{normal} is the name of a function; give the value another name"
+            )
+        if normal in given:
+            first = given[normal]
+            raise ExpressionError(
+                f"{_spelled(first)} and {_spelled(name)} are the same name as Python reads it "
+                f"({shorten(normal)}, its NFKC form): give a value to only one of them"
+            )
+        given[normal] = name
+    return given
+
+
+def _spelled(name: str) -> str:
+    """A name and its code points, to tell apart look-alikes such as µ and μ."""
+    points = " ".join(f"U+{ord(c):04X}" for c in name[:SHOWN_NAMES])
+    return f"{short_repr(name)} ({points}{' ...' if len(name) > SHOWN_NAMES else ''})"
+
+
+def _check_names(used: set[str], given: dict[str, str]) -> None:
+    """Every name used has a value, and every value is used; `given` is as
+    `_normalized_names` returns it."""
+    missing = sorted(used - set(given))
     if missing:
         raise ExpressionError(
             f"the formula uses {_names(missing)} but no value was given: add "
             + " ".join(f"{shorten(name)}=<number>" for name in missing[:SHOWN_NAMES])
         )
-    unused = sorted(set(values) - used)
+    unused = sorted(given[normal] for normal in set(given) - used)
     if len(unused) == 1:
         raise ExpressionError(
             f"{shorten(unused[0])} was given a value, but the formula does not use it: "

@@ -7,6 +7,7 @@ from __future__ import annotations
 import builtins
 import math
 import os
+import re
 
 import pytest
 
@@ -295,3 +296,28 @@ def test_parse_expression_refuses_a_huge_literal_without_pythons_digit_limit_adv
         parse_expression("1" * 5000 + " * x", {"x": 1.0})
     assert "too large for a float" in str(error.value)
     assert "set_int_max_str_digits" not in str(error.value)
+
+
+def test_parse_expression_matches_names_as_python_reads_them():
+    # Python's parser reads "µ" (U+00B5, micro sign) in a formula as "μ" (U+03BC, Greek mu).
+    root, leaves = parse_expression("\u00b5*2", {"\u00b5": 3.0})
+    assert root.data == 6.0 and list(leaves) == ["\u00b5"]  # the name as it was given
+    assert leaves["\u00b5"].label == "\u00b5"
+    root, leaves = parse_expression("\u03bc*2", {"\u00b5": 3.0})
+    assert root.data == 6.0
+    root, leaves = parse_expression("\ufb01 + 1", {"fi": 1.0})  # the ligature U+FB01 is fi
+    assert root.data == 2.0 and list(leaves) == ["fi"]
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"\u00b5": 1.0, "\u03bc": 2.0}, "'µ' (U+00B5) and 'μ' (U+03BC) are the same name"),
+        ({"\u00b5": 1.0, "\uff49\uff46": 2.0}, "'\uff49\uff46' is not a valid"),  # fullwidth if
+        ({"\u00b5": 1.0, "\uff54\uff41\uff4e\uff48": 2.0}, "tanh is the name of a function"),
+        ({"\u00b5": 1.0, 3: 2.0}, "a name must be a str, got int: 3"),
+    ],
+)
+def test_parse_expression_refuses_names_that_collide_once_normalized(values, message):
+    with pytest.raises(ExpressionError, match=re.escape(message)):
+        parse_expression("\u00b5 * 2", values)
