@@ -6,6 +6,7 @@ import json
 import math
 import os
 import random
+import stat
 
 import pytest
 
@@ -348,3 +349,16 @@ def test_saved_files_get_ordinary_permissions(tmp_path):
     finally:
         os.umask(old_umask)
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_save_to_a_character_device_writes_into_it_and_keeps_it(monkeypatch):
+    replace = os.replace
+
+    def guarded_replace(source, destination):  # a regression must not replace /dev/null
+        if os.path.exists(destination) and not os.path.isfile(destination):
+            raise AssertionError(f"os.replace over the special file {destination}")
+        replace(source, destination)
+
+    monkeypatch.setattr(os, "replace", guarded_replace)
+    MLP(2, [2, 1], seed=0).save(os.devnull)
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
