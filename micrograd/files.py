@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from .messages import shorten
+from .messages import shorten_path
 
 
 def write_atomically(path: Path, content: bytes) -> None:
@@ -40,11 +40,14 @@ def write_atomically(path: Path, content: bytes) -> None:
     elif stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
         _write_in_place(path, content)
     elif stat.S_ISDIR(mode):
-        raise IsADirectoryError(f"cannot write {_shown(path)}: it is a folder; give a file name")
+        raise IsADirectoryError(
+            f"cannot write {shorten_path(path)}: it is a folder; give a file name"
+        )
     else:
         kind = "a disk (a block device)" if stat.S_ISBLK(mode) else "a socket or other special file"
         raise OSError(
-            f"cannot write {_shown(path)}: it is {kind}, not a file to save into; give a file name"
+            f"cannot write {shorten_path(path)}: it is {kind}, not a file to save into; "
+            "give a file name"
         )
 
 
@@ -52,7 +55,8 @@ def _replace(path: Path, content: bytes, exists: bool) -> None:
     real = Path(os.path.realpath(path))  # through a symlink, so the link itself stays
     if not real.parent.is_dir():
         raise FileNotFoundError(
-            f"cannot write {_shown(path)}: the folder {_shown(real.parent)} does not exist"
+            f"cannot write {shorten_path(path)}: the folder {shorten_path(real.parent)} "
+            "does not exist"
         )
     # A fresh name opened with "x" (create, never overwrite) gets the usual permissions,
     # unlike tempfile.mkstemp's owner-only ones, which the final file would keep. A name
@@ -98,7 +102,9 @@ def _write_in_place(path: Path, content: bytes) -> None:
     finally:
         os.close(descriptor)
     if swapped:
-        raise OSError(f"cannot write {_shown(path)}: it changed while being opened; try again")
+        raise OSError(
+            f"cannot write {shorten_path(path)}: it changed while being opened; try again"
+        )
 
 
 @contextmanager
@@ -111,18 +117,12 @@ def _errors_naming(path: Path) -> Iterator[None]:
         reason = error.strerror or str(error)
         hint = ""
         if isinstance(error, PermissionError):
-            hint = f"; check that you may write to the folder {_shown(path.parent)}"
+            hint = f"; check that you may write to the folder {shorten_path(path.parent)}"
         renamed = type(error)(
-            f"cannot write {_shown(path)}: {reason[:1].lower()}{reason[1:]}{hint}"
+            f"cannot write {shorten_path(path)}: {reason[:1].lower()}{reason[1:]}{hint}"
         )
         renamed.errno = error.errno
         raise renamed from None
-
-
-def _shown(path: Path) -> str:
-    # A path is the user's text too: one line, control codes escaped. Long paths are
-    # usual, so it gets more room than other text.
-    return shorten(str(path), 300)
 
 
 def _sync_folder(folder: Path) -> None:

@@ -14,6 +14,7 @@ import math
 import reprlib
 
 LIMIT = 80  # characters of the user's text that a message shows
+PATH_LIMIT = 300
 
 
 def shorten(text: str, limit: int = LIMIT, quoted: bool = False) -> str:
@@ -64,3 +65,9 @@ class _Repr(reprlib.Repr):
             digits = int(x.bit_length() * math.log10(2)) + 1
             return f"an int of about {digits:,} digits"
         return super().repr_int(x, level)
+
+
+def shorten_path(path: object) -> str:
+    """A file's path for a message: the user's text too, so escaped like any other, but
+    given more room, as long paths are usual and the end (the file name) matters."""
+    return shorten(str(path), PATH_LIMIT)

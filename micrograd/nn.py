@@ -14,11 +14,13 @@ import operator
 import os
 import random
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from .engine import Operand, Value, _as_float, _stable_sigmoid, is_recording
 from .files import write_atomically
+from .messages import short_repr, shorten, shorten_path
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
 # Value's activation ops on plain floats, for evaluating without a graph. A test checks
@@ -31,6 +33,9 @@ FLOAT_ACTIVATIONS: dict[str, Callable[[float], float]] = {
 }
 FORMAT = "micrograd.mlp"  # the "format" field of a saved model file
 FORMAT_VERSION = 1
+# The most bytes MLP.load reads unless told otherwise: a saved parameter takes about 40
+# bytes, so this is a model of some 2.5 million parameters.
+MAX_FILE_BYTES = 100_000_000
 
 
 class Module:
@@ -257,39 +262,100 @@ class MLP(Module):
         write_atomically(Path(path), (json.dumps(document, indent=1) + "\n").encode())
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> MLP:
-        """Build the model a file describes and load its weights; errors say what is wrong."""
+    def load(cls, path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES) -> MLP:
+        """Build the model a file describes and load its weights; errors say what is wrong.
+
+        A file is untrusted input, so it is read only up to `max_bytes` (100 MB by
+        default), and the architecture it claims must have exactly as many parameters as
+        it holds before anything is built: a file of a few bytes cannot make us build a
+        network that fills memory.
+        """
         path = Path(path)
-        try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-            raise ValueError(
-                f"{path} is not a micrograd model file: not valid JSON ({error})"
-            ) from None
+        shown = shorten_path(path)
+        document = _read_json(path, max_bytes)
         if not isinstance(document, dict) or document.get("format") != FORMAT:
-            raise ValueError(f"{path} is not a micrograd model file: no 'format': '{FORMAT}'")
+            raise ValueError(f"{shown} is not a micrograd model file: no 'format': '{FORMAT}'")
         if document.get("version") != FORMAT_VERSION:
             raise ValueError(
-                f"{path} has format version {document.get('version')!r}; this micrograd "
-                f"reads version {FORMAT_VERSION}"
+                f"{shown} has format version {short_repr(document.get('version'))}; this "
+                f"micrograd reads version {FORMAT_VERSION}"
             )
         try:
+            nin, nouts, parameters = document["nin"], document["nouts"], document["parameters"]
+        except KeyError as error:
+            raise ValueError(f"{shown} is not a complete model file: no {error}") from None
+        try:
+            _check_parameter_count(nin, nouts, parameters)
             model = cls(
-                document["nin"],
-                document["nouts"],
+                nin,
+                nouts,
                 activation=document.get("activation", "relu"),
                 output_activation=document.get("output_activation", "linear"),
                 seed=0,  # every weight is overwritten below
             )
-            model.load_state_dict(document["parameters"])
-        except KeyError as error:
-            raise ValueError(f"{path} is not a complete model file: no {error}") from None
+            model.load_state_dict(parameters)
         except (TypeError, ValueError, OverflowError) as error:
-            raise ValueError(f"{path} does not describe a valid model: {error}") from None
+            raise ValueError(f"{shown} does not describe a valid model: {error}") from None
         return model
 
 
 # ------------------------------------------------------------------ helpers
+
+
+def _read_json(path: Path, max_bytes: int) -> Any:
+    """The JSON document in the file at `path`, read only up to `max_bytes`: an endless
+    file such as /dev/zero, or a huge one, is refused instead of filling memory."""
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
+        raise ValueError(f"max_bytes must be a whole number >= 1, got {short_repr(max_bytes)}")
+    shown = shorten_path(path)
+    too_large = ValueError(
+        f"{shown} holds more than {max_bytes:,} bytes, the most MLP.load reads; if you "
+        "trust it, pass a larger limit: MLP.load(path, max_bytes=...)"
+    )
+    with open(path, "rb") as file:
+        if os.fstat(file.fileno()).st_size > max_bytes:  # a regular file says its size
+            raise too_large
+        content = file.read(max_bytes + 1)  # a device or a pipe does not: read one more
+    if len(content) > max_bytes:
+        raise too_large
+    try:
+        return json.loads(content.decode("utf-8"), parse_int=_json_int)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise ValueError(
+            f"{shown} is not a micrograd model file: not valid JSON ({error})"
+        ) from None
+    except ValueError as error:  # from _json_int
+        raise ValueError(f"{shown} does not describe a valid model: {error}") from None
+
+
+def _json_int(digits: str) -> int:
+    # Python refuses to read an int of over 4,300 digits, with a ValueError that names no
+    # file; no size or weight has even as many digits as the largest float (309).
+    if len(digits.lstrip("-")) > 309:
+        raise ValueError(f"the number {shorten(digits, 20)} is too large for a float")
+    return int(digits)
+
+
+def _check_parameter_count(nin: object, nouts: object, parameters: object) -> None:
+    """Check that the architecture a file claims has as many parameters as the file holds,
+    from the sizes alone, before anything is built."""
+    sizes = [_check_count(nin, "nin", "MLP")]
+    if not isinstance(nouts, list) or not nouts:
+        raise ValueError(
+            f"MLP needs a list of layer sizes such as [16, 16, 1], got {short_repr(nouts)}"
+        )
+    sizes += [_check_count(n, "each layer size", "MLP") for n in nouts]
+    if not isinstance(parameters, dict):
+        raise ValueError(
+            f"'parameters' must map each name to a number, got {type(parameters).__name__}"
+        )
+    # Each neuron has one weight per input and a bias.
+    expected = sum((fan_in + 1) * fan_out for fan_in, fan_out in pairwise(sizes))
+    if len(parameters) != expected:
+        raise ValueError(
+            f"an MLP with nin={nin} and nouts={short_repr(nouts)} has {expected:,} "
+            f"parameters, but the file holds {len(parameters):,}"
+        )
 
 
 def _rng_for(seed: int | None) -> random.Random | None:
@@ -317,13 +383,15 @@ def _resolve_activation(activation: str | None, nonlin: bool | None) -> str:
 
 def _check_count(n: object, what: str, owner: str) -> int:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{owner} needs {what} to be a whole number >= 1, got {n!r}")
+        raise ValueError(f"{owner} needs {what} to be a whole number >= 1, got {short_repr(n)}")
     return n
 
 
 def _check_activation(name: str) -> str:
     if not isinstance(name, str) or name not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
+        raise ValueError(
+            f"unknown activation {short_repr(name)}; choose one of {', '.join(ACTIVATIONS)}"
+        )
     return name
 
 

@@ -7,9 +7,13 @@ import math
 import os
 import random
 import stat
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
+import micrograd.nn
 from micrograd import MLP, SGD, Layer, Neuron, Value, data, gradcheck, l2, max_margin, no_grad
 from micrograd.losses import accuracy
 
@@ -200,6 +204,7 @@ def _bad_files():
         return json.dumps({**good, **fields})
 
     params = good["parameters"]
+    renamed = {name: value for name, value in params.items() if name != "layer0.neuron0.w0"}
     return [
         ("not json", "{ not json", "not valid JSON"),
         ("truncated", changed()[:40], "not valid JSON"),
@@ -208,8 +213,10 @@ def _bad_files():
         ("another format", changed(format="torch"), "not a micrograd model file"),
         ("future version", changed(version=99), "format version 99"),
         ("no parameters", json.dumps({k: v for k, v in good.items() if k != "parameters"}), "no 'parameters'"),
-        ("other architecture", changed(nouts=[3, 1]), "missing layer0.neuron2.w0"),
-        ("extra weight", changed(parameters={**params, "layer9.neuron0.b": 1.0}), "unexpected layer9"),
+        ("other architecture", changed(nouts=[3, 1]), "has 13 parameters, but the file holds 9"),
+        ("extra weight", changed(parameters={**params, "layer9.neuron0.b": 1.0}), "has 9 parameters, but the file holds 10"),
+        ("renamed weight", changed(parameters={**renamed, "layer9.neuron0.b": 1.0}), "missing layer0.neuron0.w0, unexpected layer9"),
+        ("parameters a list", changed(parameters=[0.5] * 9), "'parameters' must map each name to a number, got list"),
         ("a string weight", changed(parameters={**params, "layer0.neuron0.w0": "0.5"}), "must be a number"),
         ("a null weight", changed(parameters={**params, "layer0.neuron0.b": None}), "must be a number"),
         ("a NaN weight", changed(parameters={**params, "layer0.neuron0.b": math.nan}), "must be finite"),
@@ -362,3 +369,102 @@ def test_save_to_a_character_device_writes_into_it_and_keeps_it(monkeypatch):
     monkeypatch.setattr(os, "replace", guarded_replace)
     MLP(2, [2, 1], seed=0).save(os.devnull)
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+# ------------------------------------------------------------ untrusted model files
+
+ROOT = Path(__file__).resolve().parent.parent
+LOAD_IN_A_SMALL_PROCESS = """
+import resource, sys
+# At most 2 GiB: a regression that builds what a file claims fails here, not the machine.
+resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+from micrograd import MLP
+try:
+    MLP.load(sys.argv[1])
+except ValueError as error:
+    print(error)
+"""
+
+
+def load_in_a_small_process(path):
+    """MLP.load(path) in a fresh Python with at most 2 GiB of memory and 60 seconds (a
+    TimeoutExpired fails the test instead of hanging it); returns what the error said."""
+    result = subprocess.run(
+        [sys.executable, "-c", LOAD_IN_A_SMALL_PROCESS, str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def model_file(tmp_path, nin, nouts, parameters):
+    path = tmp_path / "model.json"
+    document = {"format": "micrograd.mlp", "version": 1, "nin": nin, "nouts": nouts}
+    path.write_text(json.dumps({**document, "parameters": parameters}))
+    return path
+
+
+def test_a_tiny_file_claiming_a_huge_model_is_refused_before_building(tmp_path):
+    path = model_file(tmp_path, 10**9, [1], {})  # about 90 bytes
+    message = load_in_a_small_process(path)
+    assert f"{path} does not describe a valid model" in message
+    assert "has 1,000,000,001 parameters, but the file holds 0" in message
+
+
+def test_the_architecture_is_checked_against_the_parameters_before_building(tmp_path, monkeypatch):
+    path = model_file(tmp_path, 1000, [1000], {"layer0.neuron0.w0": 0.5, "layer0.neuron0.b": 0})
+
+    def never(*args, **kwargs):
+        raise AssertionError("a layer was built before the file was checked")
+
+    monkeypatch.setattr(micrograd.nn, "Layer", never)
+    with pytest.raises(ValueError, match="has 1,001,000 parameters, but the file holds 2"):
+        MLP.load(path)
+
+
+def test_an_endless_file_is_read_only_up_to_the_limit():
+    message = load_in_a_small_process("/dev/zero")
+    assert "/dev/zero holds more than 100,000,000 bytes, the most MLP.load reads" in message
+    assert "max_bytes=" in message
+
+
+def test_a_huge_file_is_refused_by_its_size_without_reading_it(tmp_path):
+    path = tmp_path / "model.json"
+    with open(path, "wb") as file:
+        file.truncate(10**10)  # 10 GB, sparse: it takes no room on disk
+    message = load_in_a_small_process(path)
+    assert f"{path} holds more than 100,000,000 bytes" in message
+
+
+def test_max_bytes_sets_the_limit(tmp_path):
+    path = tmp_path / "model.json"
+    MLP(2, [2, 1], seed=0).save(path)
+    size = path.stat().st_size
+    with pytest.raises(ValueError, match=f"holds more than {size - 1:,} bytes.*max_bytes="):
+        MLP.load(path, max_bytes=size - 1)
+    assert repr(MLP.load(path, max_bytes=size)) == repr(MLP(2, [2, 1]))
+    for wrong in (0, -1, 1.5, True, "100"):
+        with pytest.raises(ValueError, match="max_bytes must be a whole number >= 1"):
+            MLP.load(path, max_bytes=wrong)
+
+
+@pytest.mark.parametrize("field", ["nin", "version", "a weight"])
+def test_a_number_of_thousands_of_digits_is_a_clear_error_naming_the_file(tmp_path, field):
+    huge = "1" * 5000  # more than Python reads into an int (4,300 digits)
+    parameters = '{"layer0.neuron0.w0": 1, "layer0.neuron0.b": 0}'
+    fields = {"nin": "1", "version": "1", "a weight": "1"}
+    fields[field] = huge
+    text = (
+        f'{{"format": "micrograd.mlp", "version": {fields["version"]}, "nin": {fields["nin"]}, '
+        f'"nouts": [1], "parameters": {parameters.replace(": 1,", ": " + fields["a weight"] + ",")}}}'
+    )
+    path = tmp_path / "model.json"
+    path.write_text(text)
+    with pytest.raises(ValueError) as caught:
+        MLP.load(path)
+    message = str(caught.value)
+    assert message.startswith(str(path)) and "too large for a float" in message
+    assert len(message) < 300 and "set_int_max_str_digits" not in message
