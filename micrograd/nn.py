@@ -191,7 +191,9 @@ class MLP(Module):
     ) -> None:
         self.nin = _check_count(nin, "nin", "MLP")
         if not isinstance(nouts, Sequence) or isinstance(nouts, str) or not nouts:
-            raise ValueError(f"MLP needs a list of layer sizes such as [16, 16, 1], got {nouts!r}")
+            raise ValueError(
+                f"MLP needs a list of layer sizes such as [16, 16, 1], got {short_repr(nouts)}"
+            )
         self.nouts = [_check_count(n, "each layer size", "MLP") for n in nouts]
         self.activation = _check_activation(activation)
         self.output_activation = _check_activation(output_activation)
@@ -365,7 +367,7 @@ def _rng_for(seed: int | None) -> random.Random | None:
     if seed is None:
         return None
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}: {seed!r}")
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}: {short_repr(seed)}")
     return random.Random(seed)
 
 
@@ -376,7 +378,8 @@ def _resolve_activation(activation: str | None, nonlin: bool | None) -> str:
     activation = _check_activation(activation)
     if nonlin is not None and bool(nonlin) != (activation != "linear"):
         raise ValueError(
-            f"nonlin={nonlin} contradicts activation={activation!r}: pass only activation"
+            f"nonlin={short_repr(nonlin)} contradicts activation={activation!r}: "
+            "pass only activation"
         )
     return activation
 
@@ -405,10 +408,11 @@ def _check_inputs(x: object, nin: int, owner: str) -> list[Value]:
     """The inputs as Values, after checking there are `nin` of them and each is a number."""
     if isinstance(x, (Value, str, bytes)) or not (hasattr(x, "__len__") and hasattr(x, "__iter__")):
         raise TypeError(
-            f"{owner} expects a list of {nin} numbers (one sample), got {type(x).__name__}: {x!r}"
+            f"{owner} expects a list of {nin} numbers (one sample), got {type(x).__name__}: "
+            + short_repr(x)
         )
     if len(x) != nin:
-        raise ValueError(f"{owner} expects {nin} inputs per sample, got {len(x)}: {x!r}")
+        raise ValueError(f"{owner} expects {nin} inputs per sample, got {len(x)}: {short_repr(x)}")
     inputs = []
     for i, xi in enumerate(x):
         if isinstance(xi, Value):
@@ -421,19 +425,25 @@ def _check_inputs(x: object, nin: int, owner: str) -> list[Value]:
 def _parameter_value(name: str, value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(
-            f"parameter {name} must be a number, got {type(value).__name__}: {value!r}"
+            f"parameter {name} must be a number, got {type(value).__name__}: {short_repr(value)}"
         )
     try:
         number = float(value)
     except OverflowError:
-        raise ValueError(f"parameter {name} is too large for a float: {value!r}") from None
+        raise ValueError(
+            f"parameter {name} is too large for a float: {short_repr(value)}"
+        ) from None
     if not math.isfinite(number):
-        raise ValueError(f"parameter {name} must be finite, got {value!r}")
+        raise ValueError(f"parameter {name} must be finite, got {short_repr(value)}")
     return number
 
 
-def _first(names: list[str], shown: int = 3) -> str:
+def _first(names: list[Any], shown: int = 3) -> str:
+    """The first few names, each fit for a one-line message: a state dict's keys may be
+    anything, a file's any text."""
     if not names:
         return "none"
-    more = f" and {len(names) - shown} more" if len(names) > shown else ""
-    return ", ".join(names[:shown]) + more
+    more = f" and {len(names) - shown:,} more" if len(names) > shown else ""
+    return (
+        ", ".join(shorten(n) if isinstance(n, str) else short_repr(n) for n in names[:shown]) + more
+    )

@@ -468,3 +468,72 @@ def test_a_number_of_thousands_of_digits_is_a_clear_error_naming_the_file(tmp_pa
     message = str(caught.value)
     assert message.startswith(str(path)) and "too large for a float" in message
     assert len(message) < 300 and "set_int_max_str_digits" not in message
+
+
+def hostile_model_files():
+    """Model files whose contents would break a one-line error if quoted as they are."""
+    good = json.loads(
+        json.dumps(
+            {
+                "format": "micrograd.mlp",
+                "version": 1,
+                "nin": 2,
+                "nouts": [2, 1],
+                "parameters": MLP(2, [2, 1], seed=0).state_dict(),
+            }
+        )
+    )
+    params = good["parameters"]
+    escape = "\x1b[2J\x1b]0;owned\x07"  # clear the screen, set the window's title
+    deep = 1
+    for _ in range(500):
+        deep = [deep]
+    return {
+        "activation": {**good, "activation": escape * 10_000},
+        "version": {**good, "version": "\n" * 100_000},
+        "nouts": {**good, "nouts": [escape] * 100_000},
+        "deep nouts": {**good, "nouts": deep},
+        "nin": {**good, "nin": escape},
+        "weight": {**good, "parameters": {**params, "layer0.neuron0.b": escape * 10_000}},
+        "names": {
+            **good,
+            "parameters": {
+                **{name: 0.5 for name in list(params)[1:]},
+                escape * 10_000: 0.5,
+            },
+        },
+    }
+
+
+@pytest.mark.parametrize(("case", "document"), hostile_model_files().items())
+def test_load_errors_are_one_short_safe_line(tmp_path, case, document):
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(ValueError) as caught:
+        MLP.load(path)
+    message = str(caught.value)
+    assert message.isprintable() and len(message) < 400, message[:400]
+    assert message.startswith(str(path))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: MLP(2, [2, 1], seed=0)([0.5] * 1_000_000),
+        lambda: MLP(2, [2, 1], seed=0)({"\x1b[2J": 1.0}),
+        lambda: MLP(2, "\x1b[2J" * 100_000),
+        lambda: MLP(2, [2, "\x1b[2J" * 100_000]),
+        lambda: MLP(2, [2, 1], activation="\n" * 100_000),
+        lambda: MLP(2, [2, 1], seed="\x1b[2J" * 100_000),
+        lambda: Neuron(2, nonlin="\n" * 100_000, activation="linear"),
+        lambda: MLP(2, [1], seed=0).load_state_dict({"\x1b[2J" * 1000: 1.0, 3: 2.0}),
+        lambda: MLP(1, [1], seed=0).load_state_dict(
+            {"layer0.neuron0.w0": "\n" * 10**5, "layer0.neuron0.b": 0}
+        ),
+    ],
+)
+def test_errors_quote_what_they_were_given_on_one_short_line(make):
+    with pytest.raises((TypeError, ValueError)) as caught:
+        make()
+    message = str(caught.value)
+    assert message.isprintable() and len(message) < 400, message[:400]
