@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import operator
 import os
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -55,12 +56,14 @@ class Module:
         """Every parameter's data by name: what `save` writes."""
         return {name: p.data for name, p in self.named_parameters()}
 
-    def load_state_dict(self, state: dict[str, Any]) -> None:
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Set every parameter from `state`, which must name exactly this model's parameters.
 
+        A value may be any real number that `Value()` takes (int, float, numpy's numbers,
+        Fraction) and fits a float, finite; not a bool, which as a weight is a mistake.
         Everything is checked before anything is set, so on error the model is untouched.
         """
-        if not isinstance(state, dict):
+        if not isinstance(state, Mapping):
             raise TypeError(f"a state dict is a dict of name -> number, got {type(state).__name__}")
         named = self.named_parameters()
         names = [name for name, _ in named]
@@ -423,7 +426,9 @@ def _check_inputs(x: object, nin: int, owner: str) -> list[Value]:
 
 
 def _parameter_value(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    # numbers.Real: int, float, Fraction, and numpy's ints and floats, which register as
+    # Real (numpy's bool does not, and Python's bool is refused by name).
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(
             f"parameter {name} must be a number, got {type(value).__name__}: {short_repr(value)}"
         )
@@ -433,8 +438,10 @@ def _parameter_value(name: str, value: object) -> float:
         raise ValueError(
             f"parameter {name} is too large for a float: {short_repr(value)}"
         ) from None
-    if not math.isfinite(number):
-        raise ValueError(f"parameter {name} must be finite, got {short_repr(value)}")
+    if not math.isfinite(number):  # nan, inf, or a numpy long double beyond a float's range
+        raise ValueError(
+            f"parameter {name} must be finite and fit a float, got {short_repr(value)}"
+        )
     return number
 
 

@@ -9,7 +9,10 @@ import random
 import stat
 import subprocess
 import sys
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
@@ -537,3 +540,42 @@ def test_errors_quote_what_they_were_given_on_one_short_line(make):
         make()
     message = str(caught.value)
     assert message.isprintable() and len(message) < 400, message[:400]
+
+
+def test_load_state_dict_takes_any_real_number_value_takes():
+    np = pytest.importorskip("numpy")
+    model = MLP(1, [1], seed=0)
+    for w, b in [
+        (np.float32(0.5), np.int64(-3)),
+        (Fraction(1, 4), np.float64(2.0)),
+        (np.float16(-1.5), 7),
+    ]:
+        model.load_state_dict({"layer0.neuron0.w0": w, "layer0.neuron0.b": b})
+        assert [p.data for p in model.parameters()] == [float(w), float(b)]
+        assert all(type(p.data) is float for p in model.parameters())
+    model.load_state_dict(MappingProxyType({"layer0.neuron0.w0": 1.0, "layer0.neuron0.b": 2.0}))
+    assert [p.data for p in model.parameters()] == [1.0, 2.0]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (True, "must be a number, got bool"),
+        ("np.bool_", "must be a number, got bool"),
+        (Decimal("0.5"), "must be a number, got Decimal"),  # Value() refuses it too
+        (Fraction(10**400, 1), "too large for a float"),
+        ("np.float32(inf)", "must be finite"),
+        ("np.longdouble(1e4000)", "must be finite and fit a float"),
+    ],
+)
+def test_load_state_dict_refuses_bools_and_numbers_no_float_holds(value, message):
+    np = pytest.importorskip("numpy")
+    if isinstance(value, str):
+        value = {
+            "np.bool_": np.bool_(True),
+            "np.float32(inf)": np.float32("inf"),
+            "np.longdouble(1e4000)": np.longdouble("1e4000"),
+        }[value]
+    model = MLP(1, [1], seed=0)
+    with pytest.raises(ValueError, match=message):
+        model.load_state_dict({"layer0.neuron0.w0": value, "layer0.neuron0.b": 0.0})
