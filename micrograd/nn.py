@@ -24,13 +24,29 @@ from .files import write_atomically
 from .messages import short_repr, shorten, shorten_path
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+
+
+# Every activation is a function defined at the top level of a module (no lambda), so
+# that a model can be pickled: for multiprocessing, joblib or copy.deepcopy.
+def _linear(v: Value) -> Value:
+    return v  # no activation: the weighted sum itself
+
+
+def _relu_of_float(s: float) -> float:
+    return 0.0 if s <= 0 else s  # nan passes through, as in Value.relu
+
+
+def _linear_of_float(s: float) -> float:
+    return s
+
+
 # Value's activation ops on plain floats, for evaluating without a graph. A test checks
 # that they give exactly the data the ops give.
 FLOAT_ACTIVATIONS: dict[str, Callable[[float], float]] = {
-    "relu": lambda s: 0.0 if s <= 0 else s,  # nan passes through, as in Value.relu
+    "relu": _relu_of_float,
     "tanh": math.tanh,
     "sigmoid": _stable_sigmoid,
-    "linear": lambda s: s,
+    "linear": _linear_of_float,
 }
 FORMAT = "micrograd.mlp"  # the "format" field of a saved model file
 FORMAT_VERSION = 1
@@ -403,7 +419,7 @@ def _check_activation(name: str) -> str:
 
 def _activation_function(name: str) -> Callable[[Value], Value]:
     if name == "linear":
-        return lambda v: v  # no activation: the weighted sum itself
+        return _linear
     return getattr(Value, name)  # type: ignore[no-any-return]
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import os
+import pickle
 import random
 import stat
 import subprocess
@@ -17,7 +19,7 @@ from types import MappingProxyType
 import pytest
 
 import micrograd.nn
-from micrograd import MLP, SGD, Layer, Neuron, Value, data, gradcheck, l2, max_margin, no_grad
+from micrograd import MLP, SGD, Adam, Layer, Neuron, Value, data, gradcheck, l2, max_margin, no_grad
 from micrograd.losses import accuracy
 
 # ------------------------------------------------------------ shapes and names
@@ -579,3 +581,53 @@ def test_load_state_dict_refuses_bools_and_numbers_no_float_holds(value, message
     model = MLP(1, [1], seed=0)
     with pytest.raises(ValueError, match=message):
         model.load_state_dict({"layer0.neuron0.w0": value, "layer0.neuron0.b": 0.0})
+
+
+# ------------------------------------------------------------ pickling and copying
+
+PROTOCOLS = range(2, pickle.HIGHEST_PROTOCOL + 1)
+
+
+def outputs(model, x):
+    with_graph = [v.data for v in model(x)]
+    with no_grad():
+        without = [v.data for v in model(x)]
+    return with_graph, without
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
+def test_a_model_pickles_and_deep_copies_with_every_activation(activation, protocol):
+    model = MLP(3, [4, 2], activation=activation, output_activation=activation, seed=5)
+    x = [0.3, -1.2, 2.5]
+    for copy_ in (pickle.loads(pickle.dumps(model, protocol)), copy.deepcopy(model)):
+        assert repr(copy_) == repr(model)
+        assert copy_.state_dict() == model.state_dict()
+        assert [p.label for p in copy_.parameters()] == [p.label for p in model.parameters()]
+        assert outputs(copy_, x) == outputs(model, x)
+        copy_.parameters()[0].data += 1.0  # the copy's weights are its own
+        assert copy_.parameters()[0].data != model.parameters()[0].data
+    for part in (Neuron(3, activation=activation, seed=1), Layer(3, 2, activation=activation)):
+        again = pickle.loads(pickle.dumps(part, protocol))
+        assert repr(again) == repr(part) and data_of(again(x)) == data_of(part(x))
+
+
+def data_of(out):
+    return [v.data for v in out] if isinstance(out, list) else out.data
+
+
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1, momentum=0.9), lambda ps: Adam(ps)])
+def test_an_optimizer_pickles_with_its_model_and_steps_the_same(make):
+    def train_step(model, optimizer):
+        optimizer.zero_grad()
+        model([1.0, -2.0]).backward()
+        optimizer.step()
+
+    model = MLP(2, [3, 1], seed=2)
+    optimizer = make(model.parameters())
+    train_step(model, optimizer)  # some momentum or running means to carry over
+    model2, optimizer2 = pickle.loads(pickle.dumps((model, optimizer)))
+    assert optimizer2.params[0] is model2.parameters()[0]  # still the model's own weights
+    train_step(model, optimizer)
+    train_step(model2, optimizer2)
+    assert model2.state_dict() == model.state_dict()
