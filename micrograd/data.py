@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import math
 import random
+import sys
 from collections.abc import Callable, Sequence
+
+from .messages import short_repr
 
 Points = list[list[float]]
 Labels = list[int]
@@ -38,7 +41,7 @@ def circles(
     """A small circle (class 1) inside a big one (class 0); `factor` is the radius ratio."""
     rng = _rng(n, noise, seed, "circles")
     if not 0.0 < factor < 1.0:
-        raise ValueError(f"circles needs 0 < factor < 1, got {factor!r}")
+        raise ValueError(f"circles needs 0 < factor < 1, got {short_repr(factor)}")
     n_outer = n // 2
     points, labels = [], []
     for i in range(n):
@@ -109,7 +112,7 @@ def signs(labels: Sequence[int]) -> list[float]:
     """Labels 0/1 as -1.0/+1.0, the form the max-margin loss takes."""
     wrong = [label for label in labels if label not in (0, 1)]
     if wrong:
-        raise ValueError(f"signs() takes labels 0 and 1, got {wrong[0]!r}")
+        raise ValueError(f"signs() takes labels 0 and 1, got {short_repr(wrong[0])}")
     return [2.0 * label - 1.0 for label in labels]
 
 
@@ -126,7 +129,7 @@ def train_test_split(
     if len(X) < 2:
         raise ValueError(f"train_test_split needs at least 2 samples, got {len(X)}")
     if not 0.0 < test_fraction < 1.0:
-        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction!r}")
+        raise ValueError(f"test_fraction must be between 0 and 1, got {short_repr(test_fraction)}")
     order = list(range(len(X)))
     random.Random(seed).shuffle(order)
     n_test = min(max(1, round(len(X) * test_fraction)), len(X) - 1)
@@ -143,16 +146,17 @@ def _rng(n: int, noise: float, seed: int, name: str, noise_name: str = "noise") 
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"{name} needs n, the number of points, to be a whole number >= 1")
     number = isinstance(noise, (int, float)) and not isinstance(noise, bool)
-    if not (number and 0 <= noise < math.inf):
-        raise ValueError(f"{name} needs a finite {noise_name} >= 0, got {noise!r}")
+    # The largest float, not inf: an int such as 10**400 is below inf but no float.
+    if not (number and 0 <= noise <= sys.float_info.max):
+        raise ValueError(f"{name} needs a finite {noise_name} >= 0, got {short_repr(noise)}")
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"{name} needs an int seed, got {type(seed).__name__}: {seed!r}")
+        raise TypeError(f"{name} needs an int seed, got {type(seed).__name__}: {short_repr(seed)}")
     return random.Random(seed)
 
 
 def _check_classes(k: int, name: str) -> None:
     if isinstance(k, bool) or not isinstance(k, int) or k < 2:
-        raise ValueError(f"{name} needs at least 2 classes, got {k!r}")
+        raise ValueError(f"{name} needs at least 2 classes, got {short_repr(k)}")
 
 
 def _jitter(points: Points, noise: float, rng: random.Random) -> Points:

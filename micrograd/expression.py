@@ -9,6 +9,9 @@ the engine's functions (tanh, exp, log, sigmoid, relu, softplus, abs). Anything 
 as attribute access (`x.__class__`), an unknown function (`open('f')`), indexing, strings,
 comparisons or lambdas, is refused by that check before anything is computed. Only then is
 the graph built, by calling `Value`'s ops on the parsed tree.
+
+Error messages quote the formula through `micrograd.messages`: one line, control codes
+escaped, cut to a readable length, however long or strange the text.
 """
 
 from __future__ import annotations
@@ -18,10 +21,12 @@ import keyword
 import math
 import operator
 import sys
+import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from .engine import Value
+from .messages import LIMIT, short_repr, shorten
 
 FUNCTIONS: dict[str, Callable[[Value], Value]] = {
     "tanh": Value.tanh,
@@ -80,6 +85,8 @@ REFUSED_SYNTAX: dict[type[ast.AST], str] = {
     ast.Slice: "a slice",
 }
 
+SHOWN_NAMES = 5  # how many missing or unused names a message lists
+
 # What each part of a formula becomes: a Value if it depends on a name, else a plain float.
 Number = Value | float
 
@@ -93,6 +100,8 @@ def parse_expression(text: str, values: Mapping[str, float]) -> tuple[Value, dic
 
     Returns the root and the leaves by name, each a `Value` labelled with its name. Every
     name in `values` must appear in `text` and every name in `text` must be in `values`.
+    Names match as Python reads them, in their NFKC form: "µ" (micro sign) in `values`
+    is the "μ" (Greek mu) that Python reads in the text.
     Parts without names (`2 * 3`) are computed to one number first, so a constant
     exponent stays a number: `x ** 2` works for a negative `x`.
 
@@ -108,11 +117,12 @@ def parse_expression(text: str, values: Mapping[str, float]) -> tuple[Value, dic
     if not isinstance(text, str):
         raise TypeError(f"parse_expression needs the formula as a str, got {type(text).__name__}")
     text = text.strip()  # Python reads a leading space as an indent
+    given = _normalized_names(values)
     tree = _parse(text)
-    used = _check(tree, text, set(values))
-    _check_names(used, values)
+    used = _check(tree, text, set(given))
+    _check_names(used, given)
     leaves = {name: Value(values[name], label=name) for name in values}
-    result = _build(tree.body, leaves)
+    result = _build(tree.body, {normal: leaves[name] for normal, name in given.items()})
     root = result if isinstance(result, Value) else Value(result)
     return root, leaves
 
@@ -123,10 +133,14 @@ def _parse(text: str) -> ast.Expression:
     try:
         return ast.parse(text, mode="eval")
     except SyntaxError as error:
-        shown = text if len(text) <= 40 else text[:36] + " ..."
+        if "integer string conversion" in error.msg:  # Python's limit of 4,300 digits
+            raise ExpressionError(
+                "the formula holds a number of thousands of digits, too large for a float"
+            ) from None
         hint = "; a formula has no =: give the values after it, as in x=2" if "=" in text else ""
         raise ExpressionError(
-            f"{shown!r} is not a formula Python can read: {error.msg}{hint}"
+            f"{shorten(text, 40, quoted=True)} is not a formula Python can read: "
+            f"{shorten(error.msg)}{hint}"
         ) from None
     except (RecursionError, MemoryError):
         raise ExpressionError("the formula is nested too deeply to read") from None
@@ -176,7 +190,7 @@ def _check_call(node: ast.Call, text: str) -> None:
     name = node.func.id
     if name not in FUNCTIONS:
         raise ExpressionError(
-            f"unknown function {name}: {_source(text, node)}; the functions are "
+            f"unknown function {shorten(name)}: {_source(text, node)}; the functions are "
             + ", ".join(FUNCTIONS)
         )
     if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
@@ -190,9 +204,7 @@ def _check_number(node: ast.Constant, text: str) -> None:
     if isinstance(number, bool) or not isinstance(number, (int, float)):
         raise ExpressionError(f"{_source(text, node)} is not a number")
     if (isinstance(number, int) and abs(number) > sys.float_info.max) or math.isinf(number):
-        source = _source(text, node)
-        shown = source if len(source) <= 24 else f"{source[:20]}... ({len(source)} characters)"
-        raise ExpressionError(f"the number {shown} is too large for a float")
+        raise ExpressionError(f"the number {_source(text, node, 20)} is too large for a float")
 
 
 def _refused(node: ast.AST, text: str) -> ExpressionError:
@@ -207,29 +219,71 @@ def _refused_operator(op: ast.AST, text: str, node: ast.AST) -> ExpressionError:
     )
 
 
-def _check_names(used: set[str], values: Mapping[str, float]) -> None:
+def _normalized_names(values: Mapping[str, float]) -> dict[str, str]:
+    """Each given name as Python reads it in a formula (NFKC), mapped to the name as given.
+
+    Python's parser turns every name into its NFKC form, so the "µ" (micro sign) typed in
+    a formula reaches us as "μ" (Greek mu): the given names must be read the same way.
+    """
+    given: dict[str, str] = {}
     for name in values:
-        if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
-            raise ExpressionError(f"{name!r} is not a valid name: use letters, digits and _")
-        if name in FUNCTIONS:
-            raise ExpressionError(f"{name} is the name of a function; give the value another name")
-    missing = sorted(used - set(values))
+        if not isinstance(name, str):
+            raise ExpressionError(
+                f"a name must be a str, got {type(name).__name__}: {short_repr(name)}"
+            )
+        normal = unicodedata.normalize("NFKC", name)
+        if not normal.isidentifier() or keyword.iskeyword(normal):
+            raise ExpressionError(
+                f"{short_repr(name)} is not a valid name: use letters, digits and _"
+            )
+        if normal in FUNCTIONS:
+            raise ExpressionError(
+                f"{normal} is the name of a function; give the value another name"
+            )
+        if normal in given:
+            first = given[normal]
+            raise ExpressionError(
+                f"{_spelled(first)} and {_spelled(name)} are the same name as Python reads it "
+                f"({shorten(normal)}, its NFKC form): give a value to only one of them"
+            )
+        given[normal] = name
+    return given
+
+
+def _spelled(name: str) -> str:
+    """A name and its code points, to tell apart look-alikes such as µ and μ."""
+    points = " ".join(f"U+{ord(c):04X}" for c in name[:SHOWN_NAMES])
+    return f"{short_repr(name)} ({points}{' ...' if len(name) > SHOWN_NAMES else ''})"
+
+
+def _check_names(used: set[str], given: dict[str, str]) -> None:
+    """Every name used has a value, and every value is used; `given` is as
+    `_normalized_names` returns it."""
+    missing = sorted(used - set(given))
     if missing:
         raise ExpressionError(
-            f"the formula uses {', '.join(missing)} but no value was given: add "
-            + " ".join(f"{name}=<number>" for name in missing)
+            f"the formula uses {_names(missing)} but no value was given: add "
+            + " ".join(f"{shorten(name)}=<number>" for name in missing[:SHOWN_NAMES])
         )
-    unused = sorted(set(values) - used)
+    unused = sorted(given[normal] for normal in set(given) - used)
     if len(unused) == 1:
         raise ExpressionError(
-            f"{unused[0]} was given a value, but the formula does not use it: remove it "
-            "or use it in the formula"
+            f"{shorten(unused[0])} was given a value, but the formula does not use it: "
+            "remove it or use it in the formula"
         )
     if unused:
         raise ExpressionError(
-            f"{', '.join(unused)} were given values, but the formula does not use them: "
+            f"{_names(unused)} were given values, but the formula does not use them: "
             "remove them or use them in the formula"
         )
+
+
+def _names(names: list[str]) -> str:
+    """The first few names, each shortened: a message stays one readable line."""
+    more = len(names) - SHOWN_NAMES
+    return ", ".join(map(shorten, names[:SHOWN_NAMES])) + (
+        f" and {more:,} more" if more > 0 else ""
+    )
 
 
 def _build(body: ast.expr, leaves: dict[str, Value]) -> Number:
@@ -290,5 +344,6 @@ def _compute(node: ast.expr, operands: list[Number], leaves: dict[str, Value]) -
     return result
 
 
-def _source(text: str, node: ast.AST) -> str:
-    return ast.get_source_segment(text, node) or type(node).__name__
+def _source(text: str, node: ast.AST, limit: int = LIMIT) -> str:
+    """The part of the formula that `node` was read from, fit for a one-line message."""
+    return shorten(ast.get_source_segment(text, node) or type(node).__name__, limit)

@@ -1,36 +1,128 @@
-"""Writing files whole or not at all: what saving a model and saving a picture share."""
+"""Writing files whole or not at all: what saving a model and saving a picture share.
+
+A regular file is replaced in one step, so a crash leaves the old file or the new one,
+never half of one. Not everything at a path is a file to replace, though: `/dev/null`, a
+terminal or a named pipe (FIFO) is a stream to write into, as the shell's `>` does, and
+replacing it with a regular file would break it (as root, for everyone on the machine).
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
 import shutil
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
+
+from .messages import shorten_path
 
 
 def write_atomically(path: Path, content: bytes) -> None:
-    """Write `content` to a temporary file beside `path`, then rename it over `path` in one
-    step: readers see the old file or the new one, never half of one, even after a crash."""
-    path = Path(os.path.realpath(path))  # through a symlink, so the link itself stays
-    if path.is_dir():
-        raise IsADirectoryError(f"cannot write {path}: it is a folder; give a file name")
-    if not path.parent.is_dir():
-        raise FileNotFoundError(f"cannot write {path}: the folder {path.parent} does not exist")
+    """Write `content` to `path`: a regular file whole or not at all, a stream in place.
+
+    A regular file, or a symlink to one (the link itself stays), is written to a
+    temporary file beside it, which is then renamed over it in one step: readers see the
+    old file or the new one, never half of one, even after a crash. A FIFO or a character
+    device (`/dev/null`, a terminal) is written in place, as the shell's `>` does; a FIFO
+    waits, as there, until something reads it. Anything else at the path (a folder, a
+    disk, a socket) is refused. Errors name `path`, never the temporary file.
+    """
+    path = Path(path)
+    with _errors_naming(path):
+        try:
+            mode: int | None = os.stat(path).st_mode  # through symlinks: what is there
+        except FileNotFoundError:
+            mode = None
+    if mode is None or stat.S_ISREG(mode):
+        _replace(path, content, exists=mode is not None)
+    elif stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
+        _write_in_place(path, content)
+    elif stat.S_ISDIR(mode):
+        raise IsADirectoryError(
+            f"cannot write {shorten_path(path)}: it is a folder; give a file name"
+        )
+    else:
+        kind = "a disk (a block device)" if stat.S_ISBLK(mode) else "a socket or other special file"
+        raise OSError(
+            f"cannot write {shorten_path(path)}: it is {kind}, not a file to save into; "
+            "give a file name"
+        )
+
+
+def _replace(path: Path, content: bytes, exists: bool) -> None:
+    real = Path(os.path.realpath(path))  # through a symlink, so the link itself stays
+    if not real.parent.is_dir():
+        raise FileNotFoundError(
+            f"cannot write {shorten_path(path)}: the folder {shorten_path(real.parent)} "
+            "does not exist"
+        )
     # A fresh name opened with "x" (create, never overwrite) gets the usual permissions,
-    # unlike tempfile.mkstemp's owner-only ones, which the final file would keep.
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    # unlike tempfile.mkstemp's owner-only ones, which the final file would keep. A name
+    # near the file system's limit of 255 bytes leaves no room to add to it.
+    stem = real.name if len(os.fsencode(real.name)) <= 200 else "micrograd"
+    temporary = real.with_name(f".{stem}.{secrets.token_hex(4)}.tmp")
+    with _errors_naming(path):
+        try:
+            with open(temporary, "xb") as file:
+                file.write(content)
+                file.flush()
+                os.fsync(file.fileno())
+            if exists:
+                _keep_mode_and_owner(real, temporary)
+            os.replace(temporary, real)
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+    _sync_folder(real.parent)
+
+
+def _keep_mode_and_owner(old: Path, new: Path) -> None:
+    shutil.copymode(old, new)  # replacing a file keeps its permissions
+    # ... and its owner, where we may set it (as root): else root saving over a user's
+    # file would leave them a file they cannot write.
+    before, after = os.stat(old), os.stat(new)
+    if (before.st_uid, before.st_gid) != (after.st_uid, after.st_gid):
+        with suppress(PermissionError):  # not ours to give: the file stays the writer's
+            os.chown(new, before.st_uid, before.st_gid)
+
+
+def _write_in_place(path: Path, content: bytes) -> None:
+    """Write into a FIFO or a device, as `>` does: no temporary file, nothing to rename."""
+    # Never O_CREAT or O_TRUNC; O_NOCTTY: a terminal written to does not become ours.
+    with _errors_naming(path):
+        descriptor = os.open(path, os.O_WRONLY | getattr(os, "O_NOCTTY", 0))
     try:
-        with open(temporary, "xb") as file:
-            file.write(content)
-            file.flush()
-            os.fsync(file.fileno())
-        if path.exists():
-            shutil.copymode(path, temporary)  # replacing a file keeps its permissions
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    _sync_folder(path.parent)
+        mode = os.fstat(descriptor).st_mode
+        swapped = not (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode))  # since we looked
+        if not swapped:
+            with _errors_naming(path), open(descriptor, "wb", closefd=False) as stream:
+                stream.write(content)
+    finally:
+        os.close(descriptor)
+    if swapped:
+        raise OSError(
+            f"cannot write {shorten_path(path)}: it changed while being opened; try again"
+        )
+
+
+@contextmanager
+def _errors_naming(path: Path) -> Iterator[None]:
+    """Re-raise an OSError with a message that names `path` (the path the user gave) and
+    not the temporary file, keeping its type and errno so that callers can catch it."""
+    try:
+        yield
+    except OSError as error:
+        reason = error.strerror or str(error)
+        hint = ""
+        if isinstance(error, PermissionError):
+            hint = f"; check that you may write to the folder {shorten_path(path.parent)}"
+        renamed = type(error)(
+            f"cannot write {shorten_path(path)}: {reason[:1].lower()}{reason[1:]}{hint}"
+        )
+        renamed.errno = error.errno
+        raise renamed from None
 
 
 def _sync_folder(folder: Path) -> None:

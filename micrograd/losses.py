@@ -6,11 +6,13 @@ nodes instead of a chain as long as the batch.
 
 from __future__ import annotations
 
+import numbers
 import operator
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from .engine import Operand, Value
+from .messages import short_repr
 
 
 def mse(predictions: Sequence[Operand], targets: Sequence[float]) -> Value:
@@ -58,13 +60,14 @@ def cross_entropy(logits: Sequence[Sequence[Operand]], labels: Sequence[int]) ->
     for i, (scores, label) in enumerate(zip(logits, labels)):
         if isinstance(scores, Value) or not isinstance(scores, Sequence) or not scores:
             raise TypeError(
-                f"cross_entropy needs a list of class scores per sample; sample {i} is {scores!r}"
+                "cross_entropy needs a list of class scores per sample; "
+                f"sample {i} is {short_repr(scores)}"
             )
         index = _class_index(label)
         if index is None or not 0 <= index < len(scores):
             raise ValueError(
                 f"cross_entropy: label of sample {i} must be a class index 0..{len(scores) - 1}, "
-                f"got {label!r}"
+                f"got {short_repr(label)}"
             )
         values = [_value(s, "cross_entropy", i) for s in scores]
         losses.append(Value.logsumexp(values) - values[index])
@@ -87,11 +90,11 @@ def accuracy(scores: Sequence[Operand], labels: Sequence[float]) -> float:
 def _value(x: object, loss: str, sample: int) -> Value:
     if isinstance(x, Value):
         return x
-    if isinstance(x, (int, float)):
-        return Value(x)
+    if isinstance(x, numbers.Real):  # numpy's numbers and Fraction too, as Value() takes
+        return Value(cast(float, x))  # Value() converts any real number
     raise TypeError(
         f"{loss} takes one number or Value per sample, but sample {sample} is "
-        f"{type(x).__name__}: {x!r}. A model with several outputs returns a list per "
+        f"{type(x).__name__}: {short_repr(x)}. A model with several outputs returns a list per "
         "sample: use cross_entropy, or pick one output."
     )
 
@@ -109,7 +112,7 @@ def _check_batch(
     predictions: Iterable[Any], targets: Iterable[Any], loss: str
 ) -> tuple[list[Any], list[Any]]:
     """Both as lists (generators are fine), after checking they pair up one to one."""
-    if isinstance(predictions, Value) or isinstance(targets, (int, float)):
+    if isinstance(predictions, Value) or isinstance(targets, numbers.Real):
         raise TypeError(f"{loss} takes a list of predictions and a list of targets, one per sample")
     predictions, targets = list(predictions), list(targets)
     if len(predictions) != len(targets):
@@ -126,5 +129,6 @@ def _check_labels(labels: Sequence[float], allowed: tuple[int, int], loss: str, 
     wrong = [label for label in labels if label not in allowed]
     if wrong:
         raise ValueError(
-            f"{loss} labels must be {allowed[0]} or {allowed[1]}, got {wrong[0]!r}: {fix}"
+            f"{loss} labels must be {allowed[0]} or {allowed[1]}, got {short_repr(wrong[0])}: "
+            + fix
         )

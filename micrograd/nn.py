@@ -10,27 +10,49 @@ from __future__ import annotations
 
 import json
 import math
+import numbers
 import operator
 import os
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from .engine import Operand, Value, is_recording, stable_sigmoid, to_float
 from .files import write_atomically
+from .messages import short_repr, shorten, shorten_path
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "linear")
+
+
+# Every activation is a function defined at the top level of a module (no lambda), so
+# that a model can be pickled: for multiprocessing, joblib or copy.deepcopy.
+def _linear(v: Value) -> Value:
+    return v  # no activation: the weighted sum itself
+
+
+def _relu_of_float(s: float) -> float:
+    return 0.0 if s <= 0 else s  # nan passes through, as in Value.relu
+
+
+def _linear_of_float(s: float) -> float:
+    return s
+
+
 # Value's activation ops on plain floats, for evaluating without a graph. A test checks
 # that they give exactly the data the ops give.
 FLOAT_ACTIVATIONS: dict[str, Callable[[float], float]] = {
-    "relu": lambda s: 0.0 if s <= 0 else s,  # nan passes through, as in Value.relu
+    "relu": _relu_of_float,
     "tanh": math.tanh,
     "sigmoid": stable_sigmoid,
-    "linear": lambda s: s,
+    "linear": _linear_of_float,
 }
 FORMAT = "micrograd.mlp"  # the "format" field of a saved model file
 FORMAT_VERSION = 1
+# The most bytes MLP.load reads unless told otherwise: a saved parameter takes about 40
+# bytes, so this is a model of some 2.5 million parameters.
+MAX_FILE_BYTES = 100_000_000
 
 
 class Module:
@@ -50,12 +72,14 @@ class Module:
         """Every parameter's data by name: what `save` writes."""
         return {name: p.data for name, p in self.named_parameters()}
 
-    def load_state_dict(self, state: dict[str, Any]) -> None:
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Set every parameter from `state`, which must name exactly this model's parameters.
 
+        A value may be any real number that `Value()` takes (int, float, numpy's numbers,
+        Fraction) and fits a float, finite; not a bool, which as a weight is a mistake.
         Everything is checked before anything is set, so on error the model is untouched.
         """
-        if not isinstance(state, dict):
+        if not isinstance(state, Mapping):
             raise TypeError(f"a state dict is a dict of name -> number, got {type(state).__name__}")
         named = self.named_parameters()
         names = [name for name, _ in named]
@@ -186,7 +210,9 @@ class MLP(Module):
     ) -> None:
         self.nin = _check_count(nin, "nin", "MLP")
         if not isinstance(nouts, Sequence) or isinstance(nouts, str) or not nouts:
-            raise ValueError(f"MLP needs a list of layer sizes such as [16, 16, 1], got {nouts!r}")
+            raise ValueError(
+                f"MLP needs a list of layer sizes such as [16, 16, 1], got {short_repr(nouts)}"
+            )
         self.nouts = [_check_count(n, "each layer size", "MLP") for n in nouts]
         self.activation = _check_activation(activation)
         self.output_activation = _check_activation(output_activation)
@@ -257,35 +283,40 @@ class MLP(Module):
         write_atomically(Path(path), (json.dumps(document, indent=1) + "\n").encode())
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> MLP:
-        """Build the model a file describes and load its weights; errors say what is wrong."""
+    def load(cls, path: str | os.PathLike[str], max_bytes: int = MAX_FILE_BYTES) -> MLP:
+        """Build the model a file describes and load its weights; errors say what is wrong.
+
+        A file is untrusted input, so it is read only up to `max_bytes` (100 MB by
+        default), and the architecture it claims must have exactly as many parameters as
+        it holds before anything is built: a file of a few bytes cannot make us build a
+        network that fills memory.
+        """
         path = Path(path)
-        try:
-            document = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-            raise ValueError(
-                f"{path} is not a micrograd model file: not valid JSON ({error})"
-            ) from None
+        shown = shorten_path(path)
+        document = _read_json(path, max_bytes)
         if not isinstance(document, dict) or document.get("format") != FORMAT:
-            raise ValueError(f"{path} is not a micrograd model file: no 'format': '{FORMAT}'")
+            raise ValueError(f"{shown} is not a micrograd model file: no 'format': '{FORMAT}'")
         if document.get("version") != FORMAT_VERSION:
             raise ValueError(
-                f"{path} has format version {document.get('version')!r}; this micrograd "
-                f"reads version {FORMAT_VERSION}"
+                f"{shown} has format version {short_repr(document.get('version'))}; this "
+                f"micrograd reads version {FORMAT_VERSION}"
             )
         try:
+            nin, nouts, parameters = document["nin"], document["nouts"], document["parameters"]
+        except KeyError as error:
+            raise ValueError(f"{shown} is not a complete model file: no {error}") from None
+        try:
+            _check_parameter_count(nin, nouts, parameters)
             model = cls(
-                document["nin"],
-                document["nouts"],
+                nin,
+                nouts,
                 activation=document.get("activation", "relu"),
                 output_activation=document.get("output_activation", "linear"),
                 seed=0,  # every weight is overwritten below
             )
-            model.load_state_dict(document["parameters"])
-        except KeyError as error:
-            raise ValueError(f"{path} is not a complete model file: no {error}") from None
+            model.load_state_dict(parameters)
         except (TypeError, ValueError, OverflowError) as error:
-            raise ValueError(f"{path} does not describe a valid model: {error}") from None
+            raise ValueError(f"{shown} does not describe a valid model: {error}") from None
         return model
 
     # ------------------------------------------------------------ PyTorch
@@ -311,6 +342,62 @@ class MLP(Module):
 # ------------------------------------------------------------------ helpers
 
 
+def _read_json(path: Path, max_bytes: int) -> Any:
+    """The JSON document in the file at `path`, read only up to `max_bytes`: an endless
+    file such as /dev/zero, or a huge one, is refused instead of filling memory."""
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
+        raise ValueError(f"max_bytes must be a whole number >= 1, got {short_repr(max_bytes)}")
+    shown = shorten_path(path)
+    too_large = ValueError(
+        f"{shown} holds more than {max_bytes:,} bytes, the most MLP.load reads; if you "
+        "trust it, pass a larger limit: MLP.load(path, max_bytes=...)"
+    )
+    with open(path, "rb") as file:
+        if os.fstat(file.fileno()).st_size > max_bytes:  # a regular file says its size
+            raise too_large
+        content = file.read(max_bytes + 1)  # a device or a pipe does not: read one more
+    if len(content) > max_bytes:
+        raise too_large
+    try:
+        return json.loads(content.decode("utf-8"), parse_int=_json_int)
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise ValueError(
+            f"{shown} is not a micrograd model file: not valid JSON ({error})"
+        ) from None
+    except ValueError as error:  # from _json_int
+        raise ValueError(f"{shown} does not describe a valid model: {error}") from None
+
+
+def _json_int(digits: str) -> int:
+    # Python refuses to read an int of over 4,300 digits, with a ValueError that names no
+    # file; no size or weight has even as many digits as the largest float (309).
+    if len(digits.lstrip("-")) > 309:
+        raise ValueError(f"the number {shorten(digits, 20)} is too large for a float")
+    return int(digits)
+
+
+def _check_parameter_count(nin: object, nouts: object, parameters: object) -> None:
+    """Check that the architecture a file claims has as many parameters as the file holds,
+    from the sizes alone, before anything is built."""
+    sizes = [_check_count(nin, "nin", "MLP")]
+    if not isinstance(nouts, list) or not nouts:
+        raise ValueError(
+            f"MLP needs a list of layer sizes such as [16, 16, 1], got {short_repr(nouts)}"
+        )
+    sizes += [_check_count(n, "each layer size", "MLP") for n in nouts]
+    if not isinstance(parameters, dict):
+        raise ValueError(
+            f"'parameters' must map each name to a number, got {type(parameters).__name__}"
+        )
+    # Each neuron has one weight per input and a bias.
+    expected = sum((fan_in + 1) * fan_out for fan_in, fan_out in pairwise(sizes))
+    if len(parameters) != expected:
+        raise ValueError(
+            f"an MLP with nin={nin} and nouts={short_repr(nouts)} has {expected:,} "
+            f"parameters, but the file holds {len(parameters):,}"
+        )
+
+
 def _rng_for(seed: int | None) -> random.Random | None:
     """A generator seeded with `seed`; None without a seed, meaning: draw from the `random`
     module itself, so that `random.seed(1337)` before building a model works as in
@@ -318,7 +405,7 @@ def _rng_for(seed: int | None) -> random.Random | None:
     if seed is None:
         return None
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__}: {seed!r}")
+        raise TypeError(f"seed must be an int, got {type(seed).__name__}: {short_repr(seed)}")
     return random.Random(seed)
 
 
@@ -329,26 +416,29 @@ def _resolve_activation(activation: str | None, nonlin: bool | None) -> str:
     activation = _check_activation(activation)
     if nonlin is not None and bool(nonlin) != (activation != "linear"):
         raise ValueError(
-            f"nonlin={nonlin} contradicts activation={activation!r}: pass only activation"
+            f"nonlin={short_repr(nonlin)} contradicts activation={activation!r}: "
+            "pass only activation"
         )
     return activation
 
 
 def _check_count(n: object, what: str, owner: str) -> int:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{owner} needs {what} to be a whole number >= 1, got {n!r}")
+        raise ValueError(f"{owner} needs {what} to be a whole number >= 1, got {short_repr(n)}")
     return n
 
 
 def _check_activation(name: str) -> str:
     if not isinstance(name, str) or name not in ACTIVATIONS:
-        raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}")
+        raise ValueError(
+            f"unknown activation {short_repr(name)}; choose one of {', '.join(ACTIVATIONS)}"
+        )
     return name
 
 
 def _activation_function(name: str) -> Callable[[Value], Value]:
     if name == "linear":
-        return lambda v: v  # no activation: the weighted sum itself
+        return _linear
     return getattr(Value, name)  # type: ignore[no-any-return]
 
 
@@ -356,10 +446,11 @@ def _check_inputs(x: object, nin: int, owner: str) -> list[Value]:
     """The inputs as Values, after checking there are `nin` of them and each is a number."""
     if isinstance(x, (Value, str, bytes)) or not (hasattr(x, "__len__") and hasattr(x, "__iter__")):
         raise TypeError(
-            f"{owner} expects a list of {nin} numbers (one sample), got {type(x).__name__}: {x!r}"
+            f"{owner} expects a list of {nin} numbers (one sample), got {type(x).__name__}: "
+            + short_repr(x)
         )
     if len(x) != nin:
-        raise ValueError(f"{owner} expects {nin} inputs per sample, got {len(x)}: {x!r}")
+        raise ValueError(f"{owner} expects {nin} inputs per sample, got {len(x)}: {short_repr(x)}")
     inputs = []
     for i, xi in enumerate(x):
         if isinstance(xi, Value):
@@ -370,21 +461,31 @@ def _check_inputs(x: object, nin: int, owner: str) -> list[Value]:
 
 
 def _parameter_value(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    # numbers.Real: int, float, Fraction, and numpy's ints and floats, which register as
+    # Real (numpy's bool does not, and Python's bool is refused by name).
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise ValueError(
-            f"parameter {name} must be a number, got {type(value).__name__}: {value!r}"
+            f"parameter {name} must be a number, got {type(value).__name__}: {short_repr(value)}"
         )
     try:
         number = float(value)
     except OverflowError:
-        raise ValueError(f"parameter {name} is too large for a float: {value!r}") from None
-    if not math.isfinite(number):
-        raise ValueError(f"parameter {name} must be finite, got {value!r}")
+        raise ValueError(
+            f"parameter {name} is too large for a float: {short_repr(value)}"
+        ) from None
+    if not math.isfinite(number):  # nan, inf, or a numpy long double beyond a float's range
+        raise ValueError(
+            f"parameter {name} must be finite and fit a float, got {short_repr(value)}"
+        )
     return number
 
 
-def _first(names: list[str], shown: int = 3) -> str:
+def _first(names: list[Any], shown: int = 3) -> str:
+    """The first few names, each fit for a one-line message: a state dict's keys may be
+    anything, a file's any text."""
     if not names:
         return "none"
-    more = f" and {len(names) - shown} more" if len(names) > shown else ""
-    return ", ".join(names[:shown]) + more
+    more = f" and {len(names) - shown:,} more" if len(names) > shown else ""
+    return (
+        ", ".join(shorten(n) if isinstance(n, str) else short_repr(n) for n in names[:shown]) + more
+    )

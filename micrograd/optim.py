@@ -8,9 +8,11 @@ build up along directions that keep pointing the same way.
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable, Iterable
 
 from .engine import Value
+from .messages import short_repr
 
 LearningRate = float | Callable[[int], float]
 
@@ -28,9 +30,8 @@ class Optimizer:
                 raise TypeError(f"{name} optimizes Values, but parameter {i} is {type(p).__name__}")
         if len({id(p) for p in self.params}) != len(self.params):
             raise ValueError(f"{name} got the same parameter twice: it would step it twice")
-        if not callable(lr):
-            _check_rate(lr)
-        self.lr = lr
+        # A number is kept as a float: numpy's float32 would make every weight a float32.
+        self.lr = lr if callable(lr) else _check_rate(lr)
         self.steps = 0  # how many step() calls so far: the argument of a schedule
 
     def learning_rate(self) -> float:
@@ -90,7 +91,7 @@ class Adam(Optimizer):
     ) -> None:
         super().__init__(params, lr)
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ValueError(f"betas must be a pair such as (0.9, 0.999), got {betas!r}")
+            raise ValueError(f"betas must be a pair such as (0.9, 0.999), got {short_repr(betas)}")
         self.beta1 = _check_fraction(betas[0], "betas[0]")
         self.beta2 = _check_fraction(betas[1], "betas[1]")
         self.eps = _check_nonnegative(eps, "eps")
@@ -118,22 +119,29 @@ class Adam(Optimizer):
 
 
 def _check_rate(lr: object) -> float:
-    if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr < 0:
-        raise ValueError(f"the learning rate must be a finite number >= 0, got {lr!r}")
-    return float(lr)
+    return _check_nonnegative(lr, "the learning rate")
 
 
 def _check_fraction(x: object, name: str) -> float:
-    if not _is_number(x) or not 0.0 <= x < 1.0:  # type: ignore[operator]
-        raise ValueError(f"{name} must be a number in [0, 1), got {x!r}")
-    return float(x)  # type: ignore[arg-type]
+    number = _real(x)
+    if number is None or not 0.0 <= number < 1.0:
+        raise ValueError(f"{name} must be a number in [0, 1), got {short_repr(x)}")
+    return number
 
 
 def _check_nonnegative(x: object, name: str) -> float:
-    if not _is_number(x) or not 0.0 <= x < math.inf:  # type: ignore[operator]
-        raise ValueError(f"{name} must be a finite number >= 0, got {x!r}")
-    return float(x)  # type: ignore[arg-type]
+    number = _real(x)
+    if number is None or not 0.0 <= number < math.inf:
+        raise ValueError(f"{name} must be a finite number >= 0, got {short_repr(x)}")
+    return number
 
 
-def _is_number(x: object) -> bool:
-    return isinstance(x, (int, float)) and not isinstance(x, bool)
+def _real(x: object) -> float | None:
+    """`x` as a float, if it is a real number that a float holds, else None. Any real
+    number, numpy's and Fraction too, as Value() takes; a bool here is a mistake."""
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        return None
+    try:
+        return float(x)
+    except OverflowError:  # an int such as 10**400
+        return None

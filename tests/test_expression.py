@@ -7,6 +7,7 @@ from __future__ import annotations
 import builtins
 import math
 import os
+import re
 
 import pytest
 
@@ -107,7 +108,7 @@ REFUSED = [
     (
         "1" + "0" * 400 + " * x",
         {"x": 1.0},
-        "the number 10000000000000000000... (401 characters) is too large",
+        "the number 10000000000000000000 ... (401 characters) is too large",
     ),
     ("x +", {"x": 1.0}, "'x +' is not a formula Python can read"),
     ("x = 2", {"x": 1.0}, "'x = 2' is not a formula Python can read"),
@@ -246,3 +247,77 @@ def test_parse_expression_never_evaluates_a_name_it_was_not_given(monkeypatch):
     root, _ = parse_expression("sentinel * x", {"sentinel": 2.0, "x": 1.0})
     assert isinstance(root, Value) and root.data == 2.0  # the given number, not the builtin
     assert sentinel.calls == []
+
+
+def balanced_sum(terms):
+    """x0 + x1 + ... as a balanced tree, ((x0 + x1) + (x2 + x3)) + ...: a long formula
+    only log2(n) deep, which Python's parser reads (a chain 40,000 deep it does not)."""
+    if len(terms) == 1:
+        return terms[0]
+    half = len(terms) // 2
+    return f"({balanced_sum(terms[:half])} + {balanced_sum(terms[half:])})"
+
+
+# Formulas whose text would break a one-line message: a newline, terminal control codes
+# (ESC [2J clears the screen), or tens of thousands of characters.
+HOSTILE = [
+    ("(x\n% 2)", {"x": 1.0}),
+    ("x + '\x1b[2J'", {"x": 1.0}),
+    ("x + '\u202e'", {"x": 1.0}),  # right-to-left override: reorders what the terminal shows
+    (balanced_sum(["x"] * 40_000) + " % 2", {"x": 1.0}),
+    ("[" + ", ".join(["x"] * 40_000) + "]", {"x": 1.0}),
+    ("f" * 100_000 + "(x)", {"x": 1.0}),
+    ("tanh(" + ", ".join(["x"] * 40_000) + ")", {"x": 1.0}),
+    (balanced_sum([f"x{i}" for i in range(40_000)]), {}),
+    ("x", {"x": 1.0, **{f"w{i}": 1.0 for i in range(40_000)}}),
+    ("x", {"x": 1.0, "\x1b[2J" * 10_000: 1.0}),
+    ("x +\n\x1b[2J", {"x": 1.0}),
+    ("1" * 5000 + " * x", {"x": 1.0}),
+]
+
+
+@pytest.mark.parametrize(("text", "values"), HOSTILE, ids=lambda v: repr(v)[:30])
+def test_parse_expression_errors_are_one_short_safe_line(text, values):
+    with pytest.raises(ExpressionError) as error:
+        parse_expression(text, values)
+    message = str(error.value)
+    assert message.isprintable(), message  # no newline, no control code, no bidi override
+    assert len(message) < 400, message[:400]
+
+
+def test_parse_expression_errors_list_the_first_missing_names_and_count_the_rest():
+    text = balanced_sum([f"x{i}" for i in range(40_000)])
+    with pytest.raises(ExpressionError, match=r"uses x0, x1, x10, x100, x1000 and 39,995 more"):
+        parse_expression(text, {})
+
+
+def test_parse_expression_refuses_a_huge_literal_without_pythons_digit_limit_advice():
+    with pytest.raises(ExpressionError) as error:
+        parse_expression("1" * 5000 + " * x", {"x": 1.0})
+    assert "too large for a float" in str(error.value)
+    assert "set_int_max_str_digits" not in str(error.value)
+
+
+def test_parse_expression_matches_names_as_python_reads_them():
+    # Python's parser reads "µ" (U+00B5, micro sign) in a formula as "μ" (U+03BC, Greek mu).
+    root, leaves = parse_expression("\u00b5*2", {"\u00b5": 3.0})
+    assert root.data == 6.0 and list(leaves) == ["\u00b5"]  # the name as it was given
+    assert leaves["\u00b5"].label == "\u00b5"
+    root, leaves = parse_expression("\u03bc*2", {"\u00b5": 3.0})
+    assert root.data == 6.0
+    root, leaves = parse_expression("\ufb01 + 1", {"fi": 1.0})  # the ligature U+FB01 is fi
+    assert root.data == 2.0 and list(leaves) == ["fi"]
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"\u00b5": 1.0, "\u03bc": 2.0}, "'µ' (U+00B5) and 'μ' (U+03BC) are the same name"),
+        ({"\u00b5": 1.0, "\uff49\uff46": 2.0}, "'\uff49\uff46' is not a valid"),  # fullwidth if
+        ({"\u00b5": 1.0, "\uff54\uff41\uff4e\uff48": 2.0}, "tanh is the name of a function"),
+        ({"\u00b5": 1.0, 3: 2.0}, "a name must be a str, got int: 3"),
+    ],
+)
+def test_parse_expression_refuses_names_that_collide_once_normalized(values, message):
+    with pytest.raises(ExpressionError, match=re.escape(message)):
+        parse_expression("\u00b5 * 2", values)

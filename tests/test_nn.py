@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 import os
+import pickle
 import random
+import stat
+import subprocess
+import sys
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
-from micrograd import MLP, SGD, Layer, Neuron, Value, data, gradcheck, l2, max_margin, no_grad
+import micrograd.nn
+from micrograd import MLP, SGD, Adam, Layer, Neuron, Value, data, gradcheck, l2, max_margin, no_grad
 from micrograd.losses import accuracy
 
 # ------------------------------------------------------------ shapes and names
@@ -199,6 +209,7 @@ def _bad_files():
         return json.dumps({**good, **fields})
 
     params = good["parameters"]
+    renamed = {name: value for name, value in params.items() if name != "layer0.neuron0.w0"}
     return [
         ("not json", "{ not json", "not valid JSON"),
         ("truncated", changed()[:40], "not valid JSON"),
@@ -207,8 +218,10 @@ def _bad_files():
         ("another format", changed(format="torch"), "not a micrograd model file"),
         ("future version", changed(version=99), "format version 99"),
         ("no parameters", json.dumps({k: v for k, v in good.items() if k != "parameters"}), "no 'parameters'"),
-        ("other architecture", changed(nouts=[3, 1]), "missing layer0.neuron2.w0"),
-        ("extra weight", changed(parameters={**params, "layer9.neuron0.b": 1.0}), "unexpected layer9"),
+        ("other architecture", changed(nouts=[3, 1]), "has 13 parameters, but the file holds 9"),
+        ("extra weight", changed(parameters={**params, "layer9.neuron0.b": 1.0}), "has 9 parameters, but the file holds 10"),
+        ("renamed weight", changed(parameters={**renamed, "layer9.neuron0.b": 1.0}), "missing layer0.neuron0.w0, unexpected layer9"),
+        ("parameters a list", changed(parameters=[0.5] * 9), "'parameters' must map each name to a number, got list"),
         ("a string weight", changed(parameters={**params, "layer0.neuron0.w0": "0.5"}), "must be a number"),
         ("a null weight", changed(parameters={**params, "layer0.neuron0.b": None}), "must be a number"),
         ("a NaN weight", changed(parameters={**params, "layer0.neuron0.b": math.nan}), "must be finite"),
@@ -348,3 +361,273 @@ def test_saved_files_get_ordinary_permissions(tmp_path):
     finally:
         os.umask(old_umask)
     assert path.stat().st_mode & 0o777 == 0o644
+
+
+def test_save_to_a_character_device_writes_into_it_and_keeps_it(monkeypatch):
+    replace = os.replace
+
+    def guarded_replace(source, destination):  # a regression must not replace /dev/null
+        if os.path.exists(destination) and not os.path.isfile(destination):
+            raise AssertionError(f"os.replace over the special file {destination}")
+        replace(source, destination)
+
+    monkeypatch.setattr(os, "replace", guarded_replace)
+    MLP(2, [2, 1], seed=0).save(os.devnull)
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+# ------------------------------------------------------------ untrusted model files
+
+ROOT = Path(__file__).resolve().parent.parent
+LOAD_IN_A_SMALL_PROCESS = """
+import resource, sys
+# At most 2 GiB: a regression that builds what a file claims fails here, not the machine.
+resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+from micrograd import MLP
+try:
+    MLP.load(sys.argv[1])
+except ValueError as error:
+    print(error)
+"""
+
+
+def load_in_a_small_process(path):
+    """MLP.load(path) in a fresh Python with at most 2 GiB of memory and 60 seconds (a
+    TimeoutExpired fails the test instead of hanging it); returns what the error said."""
+    result = subprocess.run(
+        [sys.executable, "-c", LOAD_IN_A_SMALL_PROCESS, str(path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def model_file(tmp_path, nin, nouts, parameters):
+    path = tmp_path / "model.json"
+    document = {"format": "micrograd.mlp", "version": 1, "nin": nin, "nouts": nouts}
+    path.write_text(json.dumps({**document, "parameters": parameters}))
+    return path
+
+
+def test_a_tiny_file_claiming_a_huge_model_is_refused_before_building(tmp_path):
+    path = model_file(tmp_path, 10**9, [1], {})  # about 90 bytes
+    message = load_in_a_small_process(path)
+    assert f"{path} does not describe a valid model" in message
+    assert "has 1,000,000,001 parameters, but the file holds 0" in message
+
+
+def test_the_architecture_is_checked_against_the_parameters_before_building(tmp_path, monkeypatch):
+    path = model_file(tmp_path, 1000, [1000], {"layer0.neuron0.w0": 0.5, "layer0.neuron0.b": 0})
+
+    def never(*args, **kwargs):
+        raise AssertionError("a layer was built before the file was checked")
+
+    monkeypatch.setattr(micrograd.nn, "Layer", never)
+    with pytest.raises(ValueError, match="has 1,001,000 parameters, but the file holds 2"):
+        MLP.load(path)
+
+
+def test_an_endless_file_is_read_only_up_to_the_limit():
+    message = load_in_a_small_process("/dev/zero")
+    assert "/dev/zero holds more than 100,000,000 bytes, the most MLP.load reads" in message
+    assert "max_bytes=" in message
+
+
+def test_a_huge_file_is_refused_by_its_size_without_reading_it(tmp_path):
+    path = tmp_path / "model.json"
+    with open(path, "wb") as file:
+        file.truncate(10**10)  # 10 GB, sparse: it takes no room on disk
+    message = load_in_a_small_process(path)
+    assert f"{path} holds more than 100,000,000 bytes" in message
+
+
+def test_max_bytes_sets_the_limit(tmp_path):
+    path = tmp_path / "model.json"
+    MLP(2, [2, 1], seed=0).save(path)
+    size = path.stat().st_size
+    with pytest.raises(ValueError, match=f"holds more than {size - 1:,} bytes.*max_bytes="):
+        MLP.load(path, max_bytes=size - 1)
+    assert repr(MLP.load(path, max_bytes=size)) == repr(MLP(2, [2, 1]))
+    for wrong in (0, -1, 1.5, True, "100"):
+        with pytest.raises(ValueError, match="max_bytes must be a whole number >= 1"):
+            MLP.load(path, max_bytes=wrong)
+
+
+@pytest.mark.parametrize("field", ["nin", "version", "a weight"])
+def test_a_number_of_thousands_of_digits_is_a_clear_error_naming_the_file(tmp_path, field):
+    huge = "1" * 5000  # more than Python reads into an int (4,300 digits)
+    parameters = '{"layer0.neuron0.w0": 1, "layer0.neuron0.b": 0}'
+    fields = {"nin": "1", "version": "1", "a weight": "1"}
+    fields[field] = huge
+    text = (
+        f'{{"format": "micrograd.mlp", "version": {fields["version"]}, "nin": {fields["nin"]}, '
+        f'"nouts": [1], "parameters": {parameters.replace(": 1,", ": " + fields["a weight"] + ",")}}}'
+    )
+    path = tmp_path / "model.json"
+    path.write_text(text)
+    with pytest.raises(ValueError) as caught:
+        MLP.load(path)
+    message = str(caught.value)
+    assert message.startswith(str(path)) and "too large for a float" in message
+    assert len(message) < 300 and "set_int_max_str_digits" not in message
+
+
+def hostile_model_files():
+    """Model files whose contents would break a one-line error if quoted as they are."""
+    good = json.loads(
+        json.dumps(
+            {
+                "format": "micrograd.mlp",
+                "version": 1,
+                "nin": 2,
+                "nouts": [2, 1],
+                "parameters": MLP(2, [2, 1], seed=0).state_dict(),
+            }
+        )
+    )
+    params = good["parameters"]
+    escape = "\x1b[2J\x1b]0;owned\x07"  # clear the screen, set the window's title
+    deep = 1
+    for _ in range(500):
+        deep = [deep]
+    return {
+        "activation": {**good, "activation": escape * 10_000},
+        "version": {**good, "version": "\n" * 100_000},
+        "nouts": {**good, "nouts": [escape] * 100_000},
+        "deep nouts": {**good, "nouts": deep},
+        "nin": {**good, "nin": escape},
+        "weight": {**good, "parameters": {**params, "layer0.neuron0.b": escape * 10_000}},
+        "names": {
+            **good,
+            "parameters": {
+                **{name: 0.5 for name in list(params)[1:]},
+                escape * 10_000: 0.5,
+            },
+        },
+    }
+
+
+@pytest.mark.parametrize(("case", "document"), hostile_model_files().items())
+def test_load_errors_are_one_short_safe_line(tmp_path, case, document):
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(ValueError) as caught:
+        MLP.load(path)
+    message = str(caught.value)
+    assert message.isprintable() and len(message) < 400, message[:400]
+    assert message.startswith(str(path))
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: MLP(2, [2, 1], seed=0)([0.5] * 1_000_000),
+        lambda: MLP(2, [2, 1], seed=0)({"\x1b[2J": 1.0}),
+        lambda: MLP(2, "\x1b[2J" * 100_000),
+        lambda: MLP(2, [2, "\x1b[2J" * 100_000]),
+        lambda: MLP(2, [2, 1], activation="\n" * 100_000),
+        lambda: MLP(2, [2, 1], seed="\x1b[2J" * 100_000),
+        lambda: Neuron(2, nonlin="\n" * 100_000, activation="linear"),
+        lambda: MLP(2, [1], seed=0).load_state_dict({"\x1b[2J" * 1000: 1.0, 3: 2.0}),
+        lambda: MLP(1, [1], seed=0).load_state_dict(
+            {"layer0.neuron0.w0": "\n" * 10**5, "layer0.neuron0.b": 0}
+        ),
+    ],
+)
+def test_errors_quote_what_they_were_given_on_one_short_line(make):
+    with pytest.raises((TypeError, ValueError)) as caught:
+        make()
+    message = str(caught.value)
+    assert message.isprintable() and len(message) < 400, message[:400]
+
+
+def test_load_state_dict_takes_any_real_number_value_takes():
+    np = pytest.importorskip("numpy")
+    model = MLP(1, [1], seed=0)
+    for w, b in [
+        (np.float32(0.5), np.int64(-3)),
+        (Fraction(1, 4), np.float64(2.0)),
+        (np.float16(-1.5), 7),
+    ]:
+        model.load_state_dict({"layer0.neuron0.w0": w, "layer0.neuron0.b": b})
+        assert [p.data for p in model.parameters()] == [float(w), float(b)]
+        assert all(type(p.data) is float for p in model.parameters())
+    model.load_state_dict(MappingProxyType({"layer0.neuron0.w0": 1.0, "layer0.neuron0.b": 2.0}))
+    assert [p.data for p in model.parameters()] == [1.0, 2.0]
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        (True, "must be a number, got bool"),
+        ("np.bool_", "must be a number, got bool"),
+        (Decimal("0.5"), "must be a number, got Decimal"),  # Value() refuses it too
+        (Fraction(10**400, 1), "too large for a float"),
+        ("np.float32(inf)", "must be finite"),
+        ("np.longdouble(1e4000)", "must be finite and fit a float"),
+    ],
+)
+def test_load_state_dict_refuses_bools_and_numbers_no_float_holds(value, message):
+    np = pytest.importorskip("numpy")
+    if isinstance(value, str):
+        value = {
+            "np.bool_": np.bool_(True),
+            "np.float32(inf)": np.float32("inf"),
+            "np.longdouble(1e4000)": np.longdouble("1e4000"),
+        }[value]
+    model = MLP(1, [1], seed=0)
+    with pytest.raises(ValueError, match=message):
+        model.load_state_dict({"layer0.neuron0.w0": value, "layer0.neuron0.b": 0.0})
+
+
+# ------------------------------------------------------------ pickling and copying
+
+PROTOCOLS = range(2, pickle.HIGHEST_PROTOCOL + 1)
+
+
+def outputs(model, x):
+    with_graph = [v.data for v in model(x)]
+    with no_grad():
+        without = [v.data for v in model(x)]
+    return with_graph, without
+
+
+@pytest.mark.parametrize("protocol", PROTOCOLS)
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
+def test_a_model_pickles_and_deep_copies_with_every_activation(activation, protocol):
+    model = MLP(3, [4, 2], activation=activation, output_activation=activation, seed=5)
+    x = [0.3, -1.2, 2.5]
+    for copy_ in (pickle.loads(pickle.dumps(model, protocol)), copy.deepcopy(model)):
+        assert repr(copy_) == repr(model)
+        assert copy_.state_dict() == model.state_dict()
+        assert [p.label for p in copy_.parameters()] == [p.label for p in model.parameters()]
+        assert outputs(copy_, x) == outputs(model, x)
+        copy_.parameters()[0].data += 1.0  # the copy's weights are its own
+        assert copy_.parameters()[0].data != model.parameters()[0].data
+    for part in (Neuron(3, activation=activation, seed=1), Layer(3, 2, activation=activation)):
+        again = pickle.loads(pickle.dumps(part, protocol))
+        assert repr(again) == repr(part) and data_of(again(x)) == data_of(part(x))
+
+
+def data_of(out):
+    return [v.data for v in out] if isinstance(out, list) else out.data
+
+
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1, momentum=0.9), lambda ps: Adam(ps)])
+def test_an_optimizer_pickles_with_its_model_and_steps_the_same(make):
+    def train_step(model, optimizer):
+        optimizer.zero_grad()
+        model([1.0, -2.0]).backward()
+        optimizer.step()
+
+    model = MLP(2, [3, 1], seed=2)
+    optimizer = make(model.parameters())
+    train_step(model, optimizer)  # some momentum or running means to carry over
+    model2, optimizer2 = pickle.loads(pickle.dumps((model, optimizer)))
+    assert optimizer2.params[0] is model2.parameters()[0]  # still the model's own weights
+    train_step(model, optimizer)
+    train_step(model2, optimizer2)
+    assert model2.state_dict() == model.state_dict()

@@ -228,7 +228,7 @@ def _refused(nn: Any) -> list[tuple[Any, str]]:
             r"cannot read Sequential at position 1",
         ),
         (nn.Sequential(), "needs at least one Linear layer, got none"),
-        (bad_weight, r"parameter layer0.neuron0.w1 must be finite, got inf"),
+        (bad_weight, r"parameter layer0.neuron0.w1 must be finite and fit a float, got inf"),
         ("model.pt", r"reads a torch.nn.Sequential .* got 'model.pt'"),
     ]
 
