@@ -24,8 +24,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from micrograd.options import TRAIN_OPTIONS, add_options, demo_parser, run_command
-from micrograd.plotting import train_and_plot
+from micrograd.cli.options import TRAIN_OPTIONS, add_options, demo_parser, run_command
+from micrograd.cli.training import train_and_plot
 
 
 def main(argv: list[str] | None = None) -> list[Path]:

@@ -29,6 +29,8 @@ FLOAT_ACTIVATIONS: dict[str, Callable[[float], float]] = {
     "sigmoid": stable_sigmoid,
     "linear": lambda s: s,
 }
+# What an MLP gives for one sample: one Value when its last layer has one neuron, else a list.
+Output = Value | list[Value]
 FORMAT = "micrograd.mlp"  # the "format" field of a saved model file
 FORMAT_VERSION = 1
 
@@ -200,7 +202,7 @@ class MLP(Module):
         ]
         self._label_parameters()
 
-    def __call__(self, x: Sequence[Operand]) -> Value | list[Value]:
+    def __call__(self, x: Sequence[Operand]) -> Output:
         values: list[Value] = _check_inputs(x, self.nin, "MLP")
         if not is_recording():
             # No graph wanted (evaluating, plotting): plain floats are several times faster.

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from graphs import lecture_neuron
 
-from micrograd import MLP, Value, no_grad, viz_render
+from micrograd import MLP, Graph, Value, no_grad
 from micrograd.steps import backprop_steps, backward_steps
-from micrograd.viz import GraphvizNotFoundError, draw_dot
+from micrograd.viz import GraphvizNotFoundError, draw_dot, renderer
 
 TIMES = "\u00d7"  # the multiplication sign that the page writes
 DOT = shutil.which("dot")
@@ -166,9 +166,9 @@ def test_backward_steps_work_under_no_grad_and_check_their_input():
 
 def _names(root: Value) -> list[str]:
     """What the page calls each value, in the drawing's order."""
-    from micrograd import steps, viz
+    from micrograd.viz import steps
 
-    order, _ = viz._values_to_draw(root, None, 10**6)
+    order = Graph(root).values
     names, _ = steps._names(order, {node: i for i, node in enumerate(order)})
     return [names[node] for node in order]
 
@@ -379,10 +379,10 @@ def test_backprop_steps_without_graphviz_gives_the_install_hint(
     empty = tmp_path / "bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
-    monkeypatch.setattr(viz_render, "_python_scripts_dir", lambda: str(empty))
+    monkeypatch.setattr(renderer, "_python_scripts_dir", lambda: str(empty))
     with pytest.raises(GraphvizNotFoundError) as caught:
         backprop_steps(_neuron(), tmp_path / "steps.html")
-    assert str(caught.value) == viz_render.INSTALL_HINT
+    assert str(caught.value) == renderer.INSTALL_HINT
     assert not (tmp_path / "steps.html").exists()
 
 

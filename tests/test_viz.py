@@ -1,5 +1,5 @@
-"""Tests for micrograd.viz and micrograd.viz_text: exact DOT text, escaping of hostile labels
-checked in real renders, the paths without Graphviz, limits, saving, and the text view.
+"""Tests for micrograd.viz (dot.py, text.py, renderer.py): exact DOT text, escaping of hostile
+labels checked in real renders, the paths without Graphviz, limits, saving, and the text view.
 
 Tests that lay graphs out need the Graphviz program `dot` and are skipped without it; the
 paths for a missing, slow or failing Graphviz use small stand-in programs on PATH."""
@@ -20,15 +20,17 @@ import graphviz
 import pytest
 from graphs import lecture_neuron
 
-from micrograd import MLP, Value, no_grad, viz, viz_render
+from micrograd import MLP, Value, no_grad, viz
 from micrograd.viz import (
     Drawing,
     GraphvizNotFoundError,
     RenderError,
+    dot,
     draw_dot,
     draw_mlp,
     find_graphviz,
     render,
+    renderer,
     save,
     tree,
 )
@@ -90,7 +92,7 @@ def programs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "bin"
     folder.mkdir()
     monkeypatch.setenv("PATH", str(folder))
-    monkeypatch.setattr(viz_render, "_python_scripts_dir", lambda: str(folder))
+    monkeypatch.setattr(renderer, "_python_scripts_dir", lambda: str(folder))
     return folder
 
 
@@ -208,13 +210,13 @@ def test_draw_dot_colour_by_grad_sign_and_size():
         return match.group(1)
 
     assert fill("x1") == viz.NEGATIVE  # grad -1.5, the largest in size: full strength
-    assert fill("o") == viz._fade(viz.POSITIVE, (1 / 1.5) ** 0.5)
+    assert fill("o") == dot._fade(viz.POSITIVE, (1 / 1.5) ** 0.5)
     assert fill("w2") == "#ffffff"  # grad 0
     # grad 0.5 is a third of the largest; the square root keeps it clearly visible.
-    assert fill("b") == viz._fade(viz.POSITIVE, (0.5 / 1.5) ** 0.5)
+    assert fill("b") == dot._fade(viz.POSITIVE, (0.5 / 1.5) ** 0.5)
     assert "grad &gt; 0" in source and "grad &lt; 0" in source
     # Fading mixes with white, channel by channel.
-    assert (viz._fade("#000000", 0.5), viz._fade("#5b9bd5", 0.0)) == ("#808080", "#ffffff")
+    assert (dot._fade("#000000", 0.5), dot._fade("#5b9bd5", 0.0)) == ("#808080", "#ffffff")
 
 
 def test_draw_dot_grad_colour_of_nan_and_inf():
@@ -426,7 +428,7 @@ def graphviz_program(
 ) -> str:
     """Each Graphviz program installed here, as the only one on PATH."""
     # Also where pip puts graphviz-pure: beside the running Python, maybe not on PATH.
-    search = os.pathsep.join([os.environ.get("PATH", ""), viz_render._python_scripts_dir()])
+    search = os.pathsep.join([os.environ.get("PATH", ""), renderer._python_scripts_dir()])
     found = shutil.which(request.param, path=search)
     if found is None:
         pytest.skip(f"{request.param} is not installed")
@@ -434,7 +436,7 @@ def graphviz_program(
     folder.mkdir()
     (folder / request.param).symlink_to(found)
     monkeypatch.setenv("PATH", str(folder))
-    monkeypatch.setattr(viz_render, "_python_scripts_dir", lambda: str(folder))
+    monkeypatch.setattr(renderer, "_python_scripts_dir", lambda: str(folder))
     return request.param
 
 
@@ -509,7 +511,7 @@ def test_without_graphviz_jupyter_shows_the_text_view_and_the_hint(programs: Pat
     text = bundle["text/plain"]
     assert isinstance(text, str)
     assert text.startswith(tree(o, depth=1) + "\n\n")
-    assert text.endswith(viz_render.INSTALL_HINT)
+    assert text.endswith(renderer.INSTALL_HINT)
     mlp_bundle = draw_mlp(MLP(2, [2, 1], seed=0))._repr_mimebundle_()
     assert mlp_bundle["text/plain"].startswith("inputs: 2\nlayer 0: 2 neurons, relu")
 
@@ -538,7 +540,7 @@ def test_graphviz_pure_in_the_python_scripts_folder_is_found(
     scripts = tmp_path / "venv-bin"
     scripts.mkdir()
     _program(scripts, "graphviz-pure", "echo ok")
-    monkeypatch.setattr(viz_render, "_python_scripts_dir", lambda: str(scripts))
+    monkeypatch.setattr(renderer, "_python_scripts_dir", lambda: str(scripts))
     assert find_graphviz() == str(scripts / "graphviz-pure")
 
 

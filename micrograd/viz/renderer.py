@@ -1,7 +1,7 @@
 """Turning DOT text into pictures: find Graphviz, run it with a time limit, write files safely.
 
-`micrograd.viz` builds the DOT text of a drawing, which needs nothing but Python. This module
-runs the Graphviz program that lays the text out: `dot` if it is installed, else
+`micrograd.viz.dot` builds the DOT text of a drawing, which needs nothing but Python. This
+module runs the Graphviz program that lays the text out: `dot` if it is installed, else
 `graphviz-pure` (a self-contained port that `pip install graphviz-pure` brings). Each run has a
 time limit; a missing, slow or failing Graphviz raises a `RenderError` that says what to do,
 and in Jupyter a `Drawing` that cannot be rendered shows its text view instead of a traceback.

@@ -23,7 +23,7 @@ no Graphviz. `micrograd.viz` uses the two small formatting helpers at the bottom
 
 from __future__ import annotations
 
-from .engine import Value
+from ..engine import Value
 
 # Deeper than this many levels, indentation starts again from the left margin (with a
 # `[+30]`-style mark), so a 100,000-deep chain prints lines of bounded length.

@@ -10,9 +10,9 @@ weights as lines whose width is the weight's size and whose colour is its sign.
 
 Both return a `Drawing`, a `graphviz.Digraph` that shows itself in Jupyter; `save(root,
 "graph.svg")` writes a file (.svg .png .pdf .dot). Building the DOT text needs only
-Python; laying it out needs Graphviz, which `micrograd.viz_render` finds and runs. Without
+Python; laying it out needs Graphviz, which `micrograd.viz.renderer` finds and runs. Without
 it, saving an image raises `GraphvizNotFoundError` with install hints, and Jupyter shows
-the text view of `micrograd.viz_text` instead.
+the text view of `micrograd.viz.text` instead.
 
 Three promises, each tested: the same graph gives the same DOT text byte for byte (ids
 are v0, v1, ... in topological order, never taken from labels or memory addresses); no
@@ -32,30 +32,10 @@ from typing import Any, Protocol
 
 import graphviz  # type: ignore[import-untyped]
 
-from .engine import Value
-from .files import write_atomically
-from .viz_render import (
-    DEFAULT_TIMEOUT,
-    Drawing,
-    GraphvizNotFoundError,
-    RenderError,
-    find_graphviz,
-    render,
-)
-from .viz_text import _check_depth, _number, tree, visible
-
-__all__ = [
-    "DEFAULT_TIMEOUT",
-    "Drawing",
-    "GraphvizNotFoundError",
-    "RenderError",
-    "draw_dot",
-    "draw_mlp",
-    "find_graphviz",
-    "render",
-    "save",
-    "tree",
-]
+from ..engine import Value
+from ..files import write_atomically
+from .renderer import DEFAULT_TIMEOUT, Drawing, render
+from .text import _check_depth, _number, tree, visible
 
 SAVE_FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot"}
 RANKDIRS = ("LR", "TB")
