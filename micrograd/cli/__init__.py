@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import math
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .. import __version__
@@ -66,17 +66,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"micrograd {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    _add_draw_command(commands)
-    _add_steps_command(commands)
-    _add_train_command(commands)
+    # Each command makes its own parser with `commands.add_parser`, and adds its arguments.
+    _add_draw_command(commands.add_parser)
+    _add_steps_command(commands.add_parser)
+    _add_train_command(commands.add_parser)
     return parser
 
 
 # ---------------------------------------------------------------- draw
 
 
-def _add_draw_command(commands: argparse._SubParsersAction[Parser]) -> None:
-    draw = commands.add_parser(
+def _add_draw_command(add_parser: Callable[..., Parser]) -> None:
+    draw = add_parser(
         "draw",
         help="draw the graph of a formula after backward()",
         description=(
@@ -177,8 +178,8 @@ def _formula(args: argparse.Namespace) -> tuple[Value, dict[str, Value]]:
 # ---------------------------------------------------------------- steps
 
 
-def _add_steps_command(commands: argparse._SubParsersAction[Parser]) -> None:
-    steps = commands.add_parser(
+def _add_steps_command(add_parser: Callable[..., Parser]) -> None:
+    steps = add_parser(
         "steps",
         help="write a web page that plays backward() on a formula, one value at a time",
         description=(
@@ -237,8 +238,8 @@ curves, and the graph of the model on one point. Two classes are learned with th
 max-margin loss and one output; more classes with cross-entropy, one output per class."""
 
 
-def _add_train_command(commands: argparse._SubParsersAction[Parser]) -> None:
-    train = commands.add_parser(
+def _add_train_command(add_parser: Callable[..., Parser]) -> None:
+    train = add_parser(
         "train",
         help="train a network on a 2-D dataset and plot what it learned",
         description=TRAIN_DESCRIPTION,

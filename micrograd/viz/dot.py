@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 import math
 import os
+from collections import Counter
 from collections.abc import Sequence
 from itertools import pairwise
 from pathlib import Path
@@ -32,10 +33,10 @@ from typing import Any, Protocol
 
 import graphviz  # type: ignore[import-untyped]
 
-from ..engine import Value
+from ..engine import Graph, Value
 from ..files import write_atomically
 from .renderer import DEFAULT_TIMEOUT, Drawing, render
-from .text import _check_depth, _number, tree, visible
+from .text import check_depth, check_value, format_number, tree, visible
 
 SAVE_FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot"}
 RANKDIRS = ("LR", "TB")
@@ -105,14 +106,14 @@ def draw_dot(
     legend: explain the colours and marks under the picture.
     timeout: seconds that Graphviz may take to lay out the picture.
     """
-    _check_value(root, "draw_dot")
+    check_value(root, "draw_dot")
     _check_rankdir(rankdir, "draw_dot")
     if color not in COLOR_MODES:
         raise ValueError(
             f"draw_dot: color must be 'role', 'grad' or None (no colour), got {color!r}"
         )
     _check_max_nodes(max_nodes, "draw_dot")
-    _check_depth(depth, "draw_dot")
+    check_depth(depth, "draw_dot")
     if model is not None and not hasattr(model, "layers"):
         raise TypeError(
             "draw_dot: model= needs an MLP (with .layers of .neurons, and .parameters()), "
@@ -203,55 +204,49 @@ def draw_dot(
 def _values_to_draw(
     root: Value, depth: int | None, max_nodes: int
 ) -> tuple[list[Value], dict[Value, int]]:
-    """The values to draw, each after its children; and for each value whose inputs `depth`
+    """The values to draw, each after its inputs; and for each value whose inputs `depth`
     cuts off, how many are not drawn.
 
-    Breadth-first from the root gives each value its distance in ops, and values up to
-    `depth` ops away are drawn. Every walk is a loop over a list: no recursion.
+    The order is the engine's, `Graph(root).values`, keeping the values within `depth` ops
+    of the root: the ids v0, v1, ... follow it, so they depend only on the graph's shape.
     """
-    levels = [[root]]
-    seen = {root}
-    while depth is None or len(levels) <= depth:
-        next_level = []
-        for node in levels[-1]:
-            for child in node.inputs:
-                if child not in seen:
-                    seen.add(child)
-                    next_level.append(child)
-        if not next_level:
-            break
-        levels.append(next_level)
-    if len(seen) > max_nodes:
-        raise ValueError(_too_many_values_message(levels, len(seen), max_nodes, depth))
+    order = Graph(root).values
+    distance = _distances(order)
+    if depth is not None:
+        order = [node for node in order if distance[node] <= depth]
+    if len(order) > max_nodes:
+        raise ValueError(_too_many_values_message(distance, len(order), max_nodes, depth))
+    drawn = set(order)
     hidden = {}
-    for node in levels[-1]:
-        count = sum(child not in seen for child in node.inputs)
+    for node in order:
+        count = sum(child not in drawn for child in node.inputs)
         if count:
             hidden[node] = count
-    # Depth-first as in engine._topological_order, but only through drawn values: the ids
-    # v0, v1, ... follow this order, so they depend only on the graph's shape.
-    order: list[Value] = []
-    visited: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    while stack:
-        node, children_done = stack.pop()
-        if children_done:
-            order.append(node)
-        elif node not in visited:
-            visited.add(node)
-            stack.append((node, True))
-            stack.extend((child, False) for child in reversed(node.inputs) if child in seen)
     return order, hidden
 
 
+def _distances(order: list[Value]) -> dict[Value, int]:
+    """How many ops each value is from the root (the last of `order`), along the shortest
+    path. Backwards, every value comes after all the values made from it, so its distance
+    is final by the time it passes distance + 1 on to its inputs."""
+    distance = {order[-1]: 0}
+    for node in reversed(order):
+        further = distance[node] + 1
+        for child in node.inputs:
+            if further < distance.get(child, further + 1):
+                distance[child] = further
+    return distance
+
+
 def _too_many_values_message(
-    levels: list[list[Value]], count: int, max_nodes: int, depth: int | None
+    distance: dict[Value, int], count: int, max_nodes: int, depth: int | None
 ) -> str:
+    values_at = Counter(distance.values())  # how many values are k ops from the root
     within, fitting_depth = 0, 0
-    for k, level in enumerate(levels):
-        if within + len(level) > max_nodes:
+    for k in range(max(values_at) + 1):
+        if within + values_at[k] > max_nodes:
             break
-        within += len(level)
+        within += values_at[k]
         fitting_depth = k
     which = "this graph has" if depth is None else f"with depth={depth} this graph still has"
     return (
@@ -363,8 +358,8 @@ def _box(name: str, label: str, style: str) -> Any:
 def _value_label(label: str, node: Value, fill: str, stacked: bool) -> str:
     """A small table: label (if any), data, grad; side by side, or stacked for "TB"."""
     cells = [f"<TD><B>{_html(label)}</B></TD>"] if label else []
-    cells.append(f"<TD>data {_html(_number(node.data))}</TD>")
-    cells.append(f"<TD>grad {_html(_number(node.grad))}</TD>")
+    cells.append(f"<TD>data {_html(format_number(node.data))}</TD>")
+    cells.append(f"<TD>grad {_html(format_number(node.grad))}</TD>")
     rows = (
         "".join(f"<TR>{cell}</TR>" for cell in cells) if stacked else f"<TR>{''.join(cells)}</TR>"
     )
@@ -484,13 +479,13 @@ def draw_mlp(
             for k, weight in enumerate(neuron.w):
                 source = f"x{k}" if layer_index == 0 else f"layer{layer_index - 1}_neuron{k}"
                 w = weight.data
-                shown = {"label": f"<{_number(w)}>"} if show_weights else {}
+                shown = {"label": f"<{format_number(w)}>"} if show_weights else {}
                 drawing.edge(
                     source,
                     f"layer{layer_index}_neuron{j}",
                     color=_weight_color(w),
                     penwidth=_weight_width(w, largest),
-                    tooltip=f"layer{layer_index}.neuron{j}.w{k} = {_number(w)}",
+                    tooltip=f"layer{layer_index}.neuron{j}.w{k} = {format_number(w)}",
                     **shown,
                 )
     if legend:
@@ -537,7 +532,7 @@ def _mlp_text(nin: int, layers: list[list[NeuronLike]]) -> str:
         weights = [w.data for neuron in neurons for w in neuron.w]
         lines.append(
             f"layer {layer_index}: {len(neurons)} neurons, {neurons[0].activation}, "
-            f"weights from {_number(min(weights))} to {_number(max(weights))}"
+            f"weights from {format_number(min(weights))} to {format_number(max(weights))}"
         )
     return "\n".join(lines)
 
@@ -588,11 +583,6 @@ def save(
 
 
 # ---------------------------------------------------------------------- checks
-
-
-def _check_value(root: object, caller: str) -> None:
-    if not isinstance(root, Value):
-        raise TypeError(f"{caller} needs a Value, got {type(root).__name__}: {root!r}")
 
 
 def _check_rankdir(rankdir: str, caller: str) -> None:

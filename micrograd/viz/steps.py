@@ -28,16 +28,15 @@ import html
 import json
 import os
 import re
-import sys
 from importlib import resources
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..engine import Graph, Value
 from ..files import write_atomically
-from .dot import _check_value, _values_to_draw, draw_dot
+from .dot import draw_dot
 from .renderer import render
-from .text import _number, visible
+from .text import check_value, format_number, visible
 
 __all__ = ["Edge", "Step", "backprop_steps", "backward_steps"]
 
@@ -96,8 +95,13 @@ def backward_steps(root: Value) -> list[Step]:
     >>> [(edge.child.label, edge.local_grad, edge.after) for edge in backward_steps(y)[0].edges]
     [('a', 2.0, 2.0), ('a', 2.0, 4.0)]
     """
-    _check_value(root, "backward_steps")
-    order = Graph(root).values
+    check_value(root, "backward_steps")
+    return _replay_backward(Graph(root).values)
+
+
+def _replay_backward(order: list[Value]) -> list[Step]:
+    """backward()'s loop over `order`, the values inputs first, on a dictionary of grads."""
+    root = order[-1]
     grads = dict.fromkeys(order, 0.0)
     grads[root] = 1.0
     steps = []
@@ -130,7 +134,7 @@ def backprop_steps(
     Graphviz program `dot` (or `graphviz-pure`) to lay the graph out: without one it raises
     `GraphvizNotFoundError` saying how to install it. The file is written whole or not at all.
     """
-    _check_value(root, "backprop_steps")
+    check_value(root, "backprop_steps")
     _refuse_options_that_hide_steps(draw_options)
     draw_options.setdefault("show_local_grads", True)
     # Top to bottom fits a screen, beside the panel, far better than draw_dot's wide "LR".
@@ -138,14 +142,13 @@ def backprop_steps(
     # draw_dot checks the options and the size of the graph, with its own error messages:
     # the same limits and the same words as for any other drawing.
     timeout = draw_dot(root, **draw_options).timeout
-    # The size is checked above, so this walk only numbers the values (v0, v1, ...) as
-    # draw_dot does: the page finds a value's box by that id.
-    order, _ = _values_to_draw(root, None, sys.maxsize)
+    # The values in draw_dot's order, which numbers their boxes v0, v1, ...: the page finds
+    # a value's box by that id. backward() takes them in the reverse order.
+    order = Graph(root).values
     numbers = {node: i for i, node in enumerate(order)}
     names, expressions = _names(order, numbers)
-    backward_order = list(reversed(Graph(root).values))
-    graph = _Graph(root, numbers, names, expressions, backward_order)
-    steps = backward_steps(root)
+    graph = _Graph(root, numbers, names, expressions, list(reversed(order)))
+    steps = _replay_backward(order)
 
     pages = _page_steps(graph, steps)
     drawing = draw_dot(_copy_for_drawing(order, graph, pages), **draw_options)
@@ -283,7 +286,7 @@ def _page_steps(graph: _Graph, steps: list[Step]) -> list[dict[str, Any]]:
                 "Every other grad starts at 0, shown blank until something is added to it.",
             ],
             node=graph.id(graph.root),
-            changes=[[graph.id(graph.root), _number(1.0)]],
+            changes=[[graph.id(graph.root), format_number(1.0)]],
         ),
     ]
     uses = _uses(graph)
@@ -303,16 +306,16 @@ def _node_page(
     if graph.expressions[node] != name:
         paragraphs.append(f"{name} = {graph.expressions[node]}")
     if node is graph.root:
-        paragraphs.append(f"Its grad is {_number(step.grad)}, set in step 1.")
+        paragraphs.append(f"Its grad is {format_number(step.grad)}, set in step 1.")
     else:
         paragraphs.append(
-            f"Its grad, {_number(step.grad)}, is complete: every value made from {name} has "
+            f"Its grad, {format_number(step.grad)}, is complete: every value made from {name} has "
             "already passed its grad back to it. That is why backward() goes in reverse "
             "topological order."
         )
     paragraphs.append(
         f"Chain rule, for each input: input.grad += local_grad {TIMES} upstream grad. The "
-        f"upstream grad is {_dot(name, 'grad')} = {_number(step.grad)}, and local_grad = "
+        f"upstream grad is {_dot(name, 'grad')} = {format_number(step.grad)}, and local_grad = "
         f"d({name})/d(input).{_local_grads_sentence(node)}"
     )
     blocks: list[dict[str, Any]] = []
@@ -332,11 +335,11 @@ def _node_page(
             {
                 "name": heading,
                 "lines": [
-                    f"local_grad {TIMES} upstream grad = {_number(edge.local_grad)} {TIMES} "
-                    f"{_bracketed(_number(step.grad))} = {_number(contribution)}",
-                    f"{_dot(graph.names[child], 'grad')} += {_number(contribution)}  \u2192  "
-                    f"{_number(edge.before)} + {_bracketed(_number(contribution))} = "
-                    f"{_number(edge.after)}",
+                    f"local_grad {TIMES} upstream grad = {format_number(edge.local_grad)} {TIMES} "
+                    f"{_bracketed(format_number(step.grad))} = {format_number(contribution)}",
+                    f"{_dot(graph.names[child], 'grad')} += {format_number(contribution)}  \u2192  "
+                    f"{format_number(edge.before)} + {_bracketed(format_number(contribution))} = "
+                    f"{format_number(edge.after)}",
                 ],
                 "adds": received[child] > 1,
             }
@@ -355,7 +358,7 @@ def _node_page(
         else:
             twin["text"] += f"  and  {product}"
             edges.append({"edge": arrow, "nth": sum(e["edge"] == arrow for e in edges), "text": ""})
-        changes.append([child_id, _number(edge.after)])
+        changes.append([child_id, format_number(edge.after)])
     return _page_step(
         f"{counter}: {name} passes its grad back",
         paragraphs,
@@ -424,7 +427,7 @@ def _add_skips_and_the_end(
     end = pages[-1]
     unreached = [node for node in graph.numbers if node not in received and node is not graph.root]
     if unreached:
-        end["changes"].extend([graph.id(node), _number(0.0)] for node in unreached)
+        end["changes"].extend([graph.id(node), format_number(0.0)] for node in unreached)
         end["notes"].append(
             f"No grad ever reached {', '.join(graph.names[node] for node in unreached)}: "
             "every path from the output passes a value whose grad is 0. Such a grad stays 0."
