@@ -20,7 +20,7 @@ import graphviz
 import pytest
 from graphs import lecture_neuron
 
-from micrograd import MLP, Value, no_grad, viz
+from micrograd import MLP, Graph, Value, no_grad, viz
 from micrograd.viz import (
     Drawing,
     GraphvizNotFoundError,
@@ -300,7 +300,8 @@ def test_draw_dot_with_model_boxes_each_neuron_and_layer():
 
 
 class _StandInNeuron:
-    """A neuron written to the contract form: d = dot(w, x), s = d + b, then tanh."""
+    """A neuron of one's own that adds its bias in a node of its own: d = dot(w, x),
+    s = d + b, then tanh. It tells the drawing which values are its own by `role_of`."""
 
     def __init__(self, weights: list[float]) -> None:
         self.w = [Value(w, label=f"w{i}") for i, w in enumerate(weights)]
@@ -310,14 +311,42 @@ class _StandInNeuron:
     def __call__(self, x: list[Value]) -> Value:
         return (Value.dot(self.w, x) + self.b).tanh()
 
+    def role_of(self, value: Value) -> str | None:
+        inputs = value.inputs
+        if not inputs:
+            return "bias" if value is self.b else "weight" if value in self.w else None
+        if value.op == "dot" and inputs[: len(self.w)] == tuple(self.w):
+            return "weighted sum"
+        if value.op == "+" and inputs[1:] == (self.b,) and self.role_of(inputs[0]):
+            return "weighted sum"
+        if value.op == "tanh" and self.role_of(inputs[0]) == "weighted sum":
+            return "activation"
+        return None
 
-def test_draw_dot_with_model_boxes_a_neuron_that_adds_its_bias_separately():
+
+def test_draw_dot_with_model_boxes_the_values_a_neuron_says_are_its_own():
     neuron = _StandInNeuron([1.0, -2.0])
     layer = SimpleNamespace(neurons=[neuron])
     model = SimpleNamespace(nin=2, layers=[layer], parameters=lambda: [*neuron.w, neuron.b])
     out = neuron([Value(1.0), Value(2.0)])
     boxes = _boxes(draw_dot(out, model=model).source)
     assert len(boxes["cluster_layer0_neuron0"]) == 3 + 2 + 2 + 2  # w0 w1 b, dot, +, tanh
+
+
+def test_draw_dot_with_model_leaves_out_of_the_boxes_what_no_neuron_made():
+    model = MLP(2, [2, 1], activation="relu", output_activation="relu", seed=0)
+    x = [Value(0.5, label="x0"), Value(-1.0, label="x1")]
+    out = model(x)
+    assert isinstance(out, Value)
+    # A relu by hand, after the output neuron's own: the op a neuron ends with, of a
+    # neuron's value, and yet no neuron's.
+    again = out.relu()
+    source = draw_dot(again, model=model).source
+    boxed = {node for members in _boxes(source).values() for node in members}
+    ids = {node: f"v{i}" for i, node in enumerate(Graph(again).values)}
+    assert ids[out] in boxed and ids[out.inputs[0]] in boxed  # the neuron's relu and its sum
+    assert ids[again] not in boxed
+    assert ids[x[0]] not in boxed  # an input belongs to no neuron
 
 
 # ------------------------------------------------------------------ size and depth

@@ -62,6 +62,8 @@ class NeuronLike(Protocol):
     def b(self) -> Value: ...
     @property
     def activation(self) -> str: ...
+    def role_of(self, value: Value) -> str | None:
+        """What `value` is to the neuron ("weight", "weighted sum", ...), None if not its."""
 
 
 class LayerLike(Protocol):
@@ -102,7 +104,7 @@ def draw_dot(
     depth: draw only the values within `depth` ops of the root; a dashed oval marks
         where inputs were left out.
     model: the MLP the graph came from; its parameters are coloured as such, and the
-        values of each neuron and layer are drawn inside a box.
+        values of each neuron (those its `role_of` claims) and layer are drawn in a box.
     legend: explain the colours and marks under the picture.
     timeout: seconds that Graphviz may take to lay out the picture.
     """
@@ -296,35 +298,14 @@ def _fade(color: str, strength: float) -> str:
 
 
 def _neuron_of_each_value(order: list[Value], model: MLPLike) -> dict[Value, tuple[int, int]]:
-    """(layer, neuron) for each drawn value that belongs to a neuron: its weights and bias,
-    and what its forward pass makes: w·x (a "dot" node, which may include b), + b, and
-    the activation."""
+    """(layer, neuron) for each drawn value that a neuron of `model` says is its own, by
+    its `role_of`: its weights and bias, and the values its forward pass made."""
     owner: dict[Value, tuple[int, int]] = {}
-    neurons: dict[tuple[int, int], NeuronLike] = {}
     for layer_index, layer in enumerate(model.layers):
         for neuron_index, neuron in enumerate(layer.neurons):
-            key = (layer_index, neuron_index)
-            neurons[key] = neuron
-            for p in (*neuron.w, neuron.b):
-                owner[p] = key
-    # Children come before parents in `order`, so each step can look at the one before.
-    for node in order:
-        children = node.inputs
-        if node in owner or not children or children[0] not in owner:
-            continue
-        candidate = owner[children[0]]  # every op of a neuron has a value of it first
-        neuron = neurons[candidate]
-        weights = tuple(neuron.w)
-        made_by_neuron = (
-            # w·x, with the bias inside the same node or not
-            (node.op == "dot" and children[: len(weights)] == weights)
-            # then + b, unless the dot node added it
-            or (node.op == "+" and children[0].op == "dot" and children[1:] == (neuron.b,))
-            # then the activation, of the sum (not of a parameter)
-            or (node.op == neuron.activation and len(children) == 1 and children[0].inputs)
-        )
-        if made_by_neuron:
-            owner[node] = candidate
+            for node in order:
+                if node not in owner and neuron.role_of(node) is not None:
+                    owner[node] = (layer_index, neuron_index)
     return {node: owner[node] for node in order if node in owner}
 
 
