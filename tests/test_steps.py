@@ -188,6 +188,37 @@ def test_unlabeled_values_are_named_by_the_expression_with_brackets_where_needed
     assert _names(Value.sum([x, y, x * y]))[-1] == "sum(x, y, x*y)"
 
 
+def test_a_step_quotes_the_local_grads_from_the_docstring_of_the_ops_function():
+    from micrograd.viz import steps
+
+    def as_written(node: Value) -> tuple[str, str]:
+        first_line = node.function.__doc__.strip().split("\n")[0]
+        formula, local_grads = first_line.split("; ", 1)
+        return formula, local_grads
+
+    x, y = Value(3.0, label="x"), Value(2.0, label="y")
+    product = x * y
+    formula, local_grads = as_written(product)
+    assert steps._local_grads_sentence(product) == (
+        f" For {formula} (x: the first input, y: the second): {local_grads}."
+    )
+    square = x**2  # the exponent is a constant of the op, not an input
+    formula, local_grads = as_written(square)
+    assert steps._local_grads_sentence(square) == f" For {formula} (here y = 2): {local_grads}."
+    formula, local_grads = as_written(x.sigmoid())
+    assert steps._local_grads_sentence(x.sigmoid()) == f" For {formula}: {local_grads}."
+
+    def cube(v: float) -> tuple[float, tuple[float]]:
+        """v**3; d/dv = 3v**2"""
+        return v**3, (3 * v**2,)
+
+    def undocumented(v: float) -> tuple[float, tuple[float]]:
+        return v * v, (2 * v,)
+
+    assert steps._local_grads_sentence(Value.apply(cube, x)) == " For v**3: d/dv = 3v**2."
+    assert steps._local_grads_sentence(Value.apply(undocumented, x)) == ""
+
+
 # ------------------------------------------------------------------ the page
 
 

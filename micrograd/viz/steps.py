@@ -44,17 +44,6 @@ __all__ = ["Edge", "Step", "backprop_steps", "backward_steps"]
 # else by its number in the drawing ("#7"), which the page writes in its box.
 MAX_NAME_LENGTH = 24
 
-# What each op's symbol in `Value.op` is called as a method, to quote its docstring: the
-# line that states the op's local grads (the ops named by a word are methods of that name).
-OP_METHODS = {
-    "+": "__add__",
-    "-": "__sub__",
-    "*": "__mul__",
-    "/": "__truediv__",
-    "**": "__pow__",
-    "neg": "__neg__",
-    "abs": "__abs__",
-}
 # How tightly each infix op binds, to know where an expression needs brackets.
 PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2, "neg": 2, "**": 3}
 ATOM = 4  # a label, a positive number or a call such as tanh(...): never bracketed
@@ -393,16 +382,16 @@ def _page_step(
 
 
 def _local_grads_sentence(node: Value) -> str:
-    """The op's local grads as its docstring in engine.py states them: ` For x * y (x: the
-    first input, y: the second): d/dx = y, d/dy = x.` Empty if the op has no such line."""
-    op = node.op
-    method = getattr(Value, OP_METHODS.get("**" if op.startswith("**") else op, op), None)
-    first_line = (getattr(method, "__doc__", None) or "").strip().split("\n")[0]
+    """The op's local grads as the first line of its function's docstring states them
+    (`x * y; d/dx = y, d/dy = x`): ` For x * y (x: the first input, y: the second): d/dx = y,
+    d/dy = x.` Empty if there is no such line, as in an op of your own without one."""
+    docstring = node.function.__doc__ if node.function is not None else None
+    first_line = (docstring or "").strip().split("\n")[0]
     if "; d/d" not in first_line:
         return ""
     formula, local_grads = first_line.split("; ", 1)
-    if op.startswith("**") and op != "**":
-        which = f" (here y = {op[2:]})"
+    if node.constants:  # x ** 3: the op's one constant, the exponent, is its y
+        which = f" (here y = {', '.join(format(c, 'g') for c in node.constants)})"
     elif len(node.inputs) == 2:
         which = " (x: the first input, y: the second)"
     else:
