@@ -250,6 +250,21 @@ def test_draw_dot_rejects_bad_options_with_clear_errors():
         draw_dot(1.5)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"model= needs an MLP .*, got int"):
         draw_dot(x, model=3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"format must be one that Graphviz writes, .* got 'gif2'"):
+        draw_dot(x, format="gif2")
+    with pytest.raises(ValueError, match=r"got 'TB'; 'TB' is a rankdir: pass rankdir='TB'"):
+        draw_dot(x, "TB")
+
+
+def test_draw_dot_takes_the_notebooks_arguments_format_and_rankdir():
+    o = _neuron()
+    # Karpathy's notebook: def draw_dot(root, format='svg', rankdir='LR')
+    drawing = draw_dot(o, "png", "TB")
+    assert drawing.format == "png" and drawing.graph_attr["rankdir"] == "TB"
+    assert draw_dot(o, format="svg", rankdir="LR").source == draw_dot(o).source
+    assert draw_dot(o, format="pdf").format == "pdf"
+    assert draw_dot(o).format == "svg"
+    assert draw_dot(o, format="png").copy().format == "png"
 
 
 # ------------------------------------------------------------------ models
@@ -508,6 +523,13 @@ def test_drawing_shows_as_svg_in_jupyter():
     assert images["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
     assert images["image/jpeg"][:2] == b"\xff\xd8"
     assert draw_dot(_neuron())._repr_mimebundle_(exclude=["image/svg+xml"]) == {}
+
+
+@needs_dot
+def test_drawing_shows_in_its_own_format_when_jupyter_takes_it():
+    png = draw_dot(_neuron(), format="png")._repr_mimebundle_()
+    assert list(png) == ["image/png"] and png["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
+    assert list(draw_dot(_neuron(), format="pdf")._repr_mimebundle_()) == ["image/svg+xml"]
 
 
 def test_without_graphviz_dot_text_and_text_view_still_work(programs: Path):

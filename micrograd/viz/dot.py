@@ -84,8 +84,9 @@ class MLPLike(Protocol):
 
 def draw_dot(
     root: Value,
-    *,
+    format: str = "svg",
     rankdir: str = "LR",
+    *,
     show_local_grads: bool = False,
     color: str | None = "role",
     max_nodes: int = MAX_NODES,
@@ -96,7 +97,11 @@ def draw_dot(
 ) -> Drawing:
     """Draw every value that `root` was computed from, and the ops between them.
 
+    format: the drawing's own output format ("svg", "png", "pdf", ...), for its `.render()`
+        and `.pipe()` and for what Jupyter shows ("png" or "jpeg" there, else SVG). `save`
+        takes the format from the file name instead.
     rankdir: "LR" (left to right) or "TB" (top to bottom).
+    (The lecture's notebook calls `draw_dot(root, format="svg", rankdir="LR")`: the same.)
     show_local_grads: write each op's local_grad on the arrow from its input.
     color: "role" fills inputs, parameters and the output; "grad" fills by the grad's
         sign (blue +, orange -) and size (stronger = larger); None leaves all white.
@@ -109,6 +114,7 @@ def draw_dot(
     timeout: seconds that Graphviz may take to lay out the picture.
     """
     check_value(root, "draw_dot")
+    _check_format(format, "draw_dot")
     _check_rankdir(rankdir, "draw_dot")
     if color not in COLOR_MODES:
         raise ValueError(
@@ -132,7 +138,7 @@ def draw_dot(
         description=f"{len(order)} values",
         text_view=tree(root, depth=depth),
         timeout=timeout,
-        format="svg",
+        format=format,
         graph_attr={"rankdir": rankdir, "bgcolor": WHITE, "fontname": FONT, "fontsize": "11"},
         node_attr={"shape": "plain", "fontname": FONT, "fontsize": "12"},
         edge_attr={"fontname": FONT, "fontsize": "11", "fontcolor": "#444444", "arrowsize": "0.7"},
@@ -190,8 +196,8 @@ def draw_dot(
                 continue  # beyond depth, counted in the note above
             if show_local_grads:
                 # Short (-3, 0.5) rather than -3.0000: the arrows into an op sit close.
-                label = f"<{_html(format(local_grad, '.4g'))}>"
-                drawing.edge(f"v{index[child]}", f"op{i}", label=label)
+                short = f"{local_grad:.4g}"
+                drawing.edge(f"v{index[child]}", f"op{i}", label=f"<{_html(short)}>")
             else:
                 drawing.edge(f"v{index[child]}", f"op{i}")
     if legend:
@@ -564,6 +570,16 @@ def save(
 
 
 # ---------------------------------------------------------------------- checks
+
+
+def _check_format(fmt: str, caller: str) -> None:
+    if fmt in graphviz.FORMATS:
+        return
+    hint = f"; {fmt!r} is a rankdir: pass rankdir={fmt!r}" if fmt in RANKDIRS else ""
+    raise ValueError(
+        f"{caller}: format must be one that Graphviz writes, such as 'svg', 'png' or 'pdf', "
+        f"got {fmt!r}{hint}"
+    )
 
 
 def _check_rankdir(rankdir: str, caller: str) -> None:

@@ -72,9 +72,11 @@ class Drawing(graphviz.Digraph):  # type: ignore[misc]
     def _repr_mimebundle_(
         self, include: Any = None, exclude: Any = None, **_: Any
     ) -> dict[str, bytes | str]:
-        """What Jupyter shows: an SVG picture by default, or the text view and the reason
-        when Graphviz is missing, too slow, or fails."""
-        wanted = set(include) if include is not None else {"image/svg+xml"}
+        """What Jupyter shows: a picture in the drawing's format if Jupyter takes it (png,
+        jpeg), else SVG; or the text view and the reason when Graphviz is missing, too slow,
+        or fails."""
+        own = [mimetype for mimetype, fmt in JUPYTER_FORMATS.items() if fmt == self.format]
+        wanted = set(include) if include is not None else set(own or ["image/svg+xml"])
         wanted -= set(exclude or ())
         try:
             images = {
