@@ -241,7 +241,7 @@ def _distances(order: list[Value]) -> dict[Value, int]:
     for node in reversed(order):
         further = distance[node] + 1
         for child in node.inputs:
-            if further < distance.get(child, further + 1):
+            if child not in distance or further < distance[child]:
                 distance[child] = further
     return distance
 

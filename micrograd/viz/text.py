@@ -42,7 +42,9 @@ def tree(root: Value, depth: int | None = None) -> str:
     shared = _shared_values(root)
     ids: dict[Value, int] = {}
     rows: list[tuple[str, str, str, str]] = []  # (tree part, data, grad, note)
-    # Each entry: the value, its depth, the prefix of its own line, the prefix of its children.
+    # Not Graph(root)'s order: a tree is printed root first, each input under the op that
+    # used it, and a shared value once per use. Each entry: the value, its depth, the
+    # prefix of its own line, the prefix of its children's lines.
     stack: list[tuple[Value, int, str, str]] = [(root, 0, "", "")]
     while stack:
         node, level, line_prefix, child_prefix = stack.pop()
