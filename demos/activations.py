@@ -24,8 +24,9 @@ import sys
 from pathlib import Path
 
 from micrograd import MLP, SGD, Value
-from micrograd.options import add_options, demo_parser, run_command
-from micrograd.plotting import (
+from micrograd.cli.options import add_options, demo_parser, run_command
+from micrograd.cli.training import falling_rate, load_dataset, make_model, train
+from micrograd.viz.plots import (
     CLASS_COLORS,
     architecture,
     new_figure,
@@ -33,7 +34,6 @@ from micrograd.plotting import (
     plot_boundaries,
     save_figure,
 )
-from micrograd.training import falling_rate, load_dataset, make_model, train
 
 FUNCTIONS = {
     "sigmoid": ("sigmoid: output in (0, 1)", Value.sigmoid),

@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 from micrograd import Value
-from micrograd.options import add_options, demo_parser, run_command
-from micrograd.plotting import output_folder
+from micrograd.cli.options import add_options, demo_parser, run_command
 from micrograd.steps import backprop_steps
+from micrograd.viz.plots import output_folder
 
 
 def neuron() -> Value:

@@ -24,9 +24,9 @@ import sys
 from pathlib import Path
 
 from micrograd import Adam, data
-from micrograd.options import add_options, demo_parser, layer_sizes, run_command
-from micrograd.plotting import architecture, output_folder, plot_boundaries, plot_curves
-from micrograd.training import make_model, train
+from micrograd.cli.options import add_options, demo_parser, layer_sizes, run_command
+from micrograd.cli.training import make_model, train
+from micrograd.viz.plots import architecture, output_folder, plot_boundaries, plot_curves
 
 
 def wound_spiral(
@@ -82,7 +82,9 @@ def main(argv: list[str] | None = None) -> list[Path]:
     title = "Shallow or deep: the same spiral, about as many weights"
     return [
         plot_boundaries(panels, X, y, out / "depth_boundaries.png", title, args.resolution),
-        plot_curves(histories, out / "depth_curves.png", "Shallow or deep: training", "max-margin"),
+        plot_curves(
+            histories, out / "depth_curves.png", "Shallow or deep: training", "max-margin loss"
+        ),
     ]
 
 

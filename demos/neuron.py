@@ -23,8 +23,8 @@ import sys
 from pathlib import Path
 
 from micrograd import Value
-from micrograd.options import add_options, demo_parser, run_command
-from micrograd.plotting import output_folder, save_graph
+from micrograd.cli.options import add_options, demo_parser, run_command
+from micrograd.viz.plots import output_folder, save_graph
 
 # Why each op's local_grad, d(output)/d(input), is what it is, for the op's input number i.
 LOCAL_GRAD_RULES = {

@@ -28,10 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from micrograd import MLP, SGD, data, no_grad
-from micrograd.options import CommandError, add_options, at_least, demo_parser, run_command
-from micrograd.plotting import architecture, output_folder, plot_boundaries
+from micrograd.cli.options import CommandError, add_options, at_least, demo_parser, run_command
+from micrograd.cli.training import falling_rate, load_dataset, make_model, train
 from micrograd.torch_bridge import require_torch
-from micrograd.training import falling_rate, load_dataset, make_model, train
+from micrograd.viz.plots import architecture, output_folder, plot_boundaries
 
 
 def main(argv: list[str] | None = None) -> list[Path]:

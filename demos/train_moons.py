@@ -15,8 +15,8 @@ accuracy rising. Then three pictures are written into out/:
 - moons_graph.png: the graph of the trained model on one point, each value with its data
   and its grad, so you can see which weights push the score up (blue) or down (orange).
 
-Training and plotting are shared with the command line (`micrograd train`), in
-micrograd/__main__.py.
+Training and plotting are shared with the command line (`micrograd train`): both call
+`train_and_plot` in micrograd/cli/training.py.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from micrograd.options import TRAIN_OPTIONS, add_options, demo_parser, run_command
-from micrograd.plotting import train_and_plot
+from micrograd.cli.options import TRAIN_OPTIONS, add_options, demo_parser, run_command
+from micrograd.cli.training import train_and_plot
 
 
 def main(argv: list[str] | None = None) -> list[Path]:

@@ -11,8 +11,8 @@ from .gradcheck import GradcheckError, gradcheck, numerical_grads
 from .losses import binary_cross_entropy, cross_entropy, l2, max_margin, mse
 from .nn import MLP, Layer, Module, Neuron
 from .optim import SGD, Adam
-from .steps import backprop_steps
 from .viz import GraphvizNotFoundError, RenderError, draw_dot, draw_mlp
+from .viz.steps import backprop_steps
 
 __version__ = "0.2.0.dev0"
 

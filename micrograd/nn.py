@@ -48,6 +48,8 @@ FLOAT_ACTIVATIONS: dict[str, Callable[[float], float]] = {
     "sigmoid": stable_sigmoid,
     "linear": _linear_of_float,
 }
+# What an MLP gives for one sample: one Value when its last layer has one neuron, else a list.
+Output = Value | list[Value]
 FORMAT = "micrograd.mlp"  # the "format" field of a saved model file
 FORMAT_VERSION = 1
 # The most bytes MLP.load reads unless told otherwise: a saved parameter takes about 40
@@ -110,7 +112,8 @@ class Module:
 class Neuron(Module):
     """activation(w . x + b): a weighted sum of the inputs, a bias, an activation.
 
-    `nonlin` is micrograd 0.1.0's keyword: nonlin=False is the same as activation="linear".
+    `nonlin` is micrograd 0.1.0's keyword: nonlin=False is the same as activation="linear";
+    read back, `neuron.nonlin` is True unless the neuron is linear, as there.
     Weights start uniform in [-1, 1] and the bias at 0, as in micrograd 0.1.0.
     """
 
@@ -135,13 +138,45 @@ class Neuron(Module):
         return self._forward(inputs)
 
     def _forward(self, inputs: Sequence[Value]) -> Value:
-        # Inputs already checked by the caller; this is the training hot path.
+        # Inputs already checked by the caller; this is the training hot path. role_of
+        # recognises the two nodes made here: change both together.
         return self._activate(Value.dot(self.w, inputs, self.b))
 
     def _evaluate(self, x: list[float]) -> float:
         # The same sum, in the same order, as Value.dot: the same bits as _forward.
         weighted_sum = sum(map(operator.mul, [w.data for w in self.w], x), self.b.data)
         return FLOAT_ACTIVATIONS[self.activation](weighted_sum)
+
+    @property
+    def nonlin(self) -> bool:
+        """micrograd 0.1.0's name: True unless the neuron is linear."""
+        return self.activation != "linear"
+
+    def role_of(self, value: Value) -> str | None:
+        """What `value` is to this neuron: "weight", "bias", "weighted sum" (the node
+        `Value.dot(w, x, b)` that a call makes), "activation" (the activation of that sum),
+        or None: not this neuron's. Drawings ask it, to box each neuron's values.
+
+        >>> neuron = Neuron(2, activation="tanh", seed=0)
+        >>> out = neuron([1.0, 2.0])
+        >>> neuron.role_of(out), neuron.role_of(out.inputs[0]), neuron.role_of(neuron.b)
+        ('activation', 'weighted sum', 'bias')
+        """
+        inputs = value.inputs
+        if not inputs:
+            return "bias" if value is self.b else "weight" if value in self.w else None
+        # A call makes exactly two nodes: the dot, with inputs w..., x..., b (see _forward);
+        # then, unless linear, the activation, with that dot as its one input.
+        if inputs[-1] is self.b and value.op == "dot" and inputs[: self.nin] == tuple(self.w):
+            return "weighted sum"
+        if (
+            len(inputs) == 1
+            and self.nonlin
+            and value.op == self.activation
+            and self.role_of(inputs[0]) == "weighted sum"
+        ):
+            return "activation"
+        return None
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         return [*((f"w{i}", w) for i, w in enumerate(self.w)), ("b", self.b)]
@@ -226,7 +261,7 @@ class MLP(Module):
         ]
         self._label_parameters()
 
-    def __call__(self, x: Sequence[Operand]) -> Value | list[Value]:
+    def __call__(self, x: Sequence[Operand]) -> Output:
         values: list[Value] = _check_inputs(x, self.nin, "MLP")
         if not is_recording():
             # No graph wanted (evaluating, plotting): plain floats are several times faster.

@@ -1,4 +1,4 @@
-"""Tests for the command line, micrograd/__main__.py: `draw` and `train` run in-process on
+"""Tests for the command line, micrograd/cli/: `draw` and `train` run in-process on
 tiny inputs and write real pictures; every mistake a user can make gives one line on stderr
 and exit status 2, never a traceback; and `python -m micrograd` runs for real."""
 
@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from micrograd import viz_render
-from micrograd.__main__ import main, parse_assignments
-from micrograd.viz import GraphvizNotFoundError
+from micrograd.cli import main, parse_assignments
+from micrograd.viz import GraphvizNotFoundError, renderer
 
 DOT = shutil.which("dot")
 needs_dot = pytest.mark.skipif(DOT is None, reason="the Graphviz program dot is not installed")
@@ -24,7 +23,7 @@ needs_dot = pytest.mark.skipif(DOT is None, reason="the Graphviz program dot is 
 def _can_render() -> bool:
     """Whether graph pictures can be made here: with dot, or with graphviz-pure."""
     try:
-        viz_render.find_graphviz()
+        renderer.find_graphviz()
     except GraphvizNotFoundError:
         return False
     return True
@@ -95,7 +94,7 @@ def test_draw_takes_the_format_and_options(tmp_path):
 
 
 def test_draw_writes_dot_text_without_graphviz(tmp_path, monkeypatch):
-    monkeypatch.setattr(viz_render, "find_graphviz", _no_graphviz)
+    monkeypatch.setattr(renderer, "find_graphviz", _no_graphviz)
     out = tmp_path / "neuron.dot"
     assert main(["draw", *NEURON, "--local-grads", "-o", str(out)]) == 0
     source = out.read_text(encoding="utf-8")
@@ -149,7 +148,7 @@ def test_draw_reports_a_missing_folder(tmp_path, capsys):
 
 
 def test_draw_reports_missing_graphviz_in_one_line(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(viz_render, "find_graphviz", _no_graphviz)
+    monkeypatch.setattr(renderer, "find_graphviz", _no_graphviz)
     assert main(["draw", "x", "x=1", "-o", str(tmp_path / "g.svg")]) == 2
     assert "apt-get install graphviz" in one_error_line(capsys.readouterr().err, "micrograd draw")
 
@@ -224,7 +223,7 @@ def test_train_a_linear_model_with_no_hidden_layer(tmp_path, capsys):
 
 @needs_plotting
 def test_train_without_graphviz_skips_only_the_graph(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(viz_render, "find_graphviz", _no_graphviz)
+    monkeypatch.setattr(renderer, "find_graphviz", _no_graphviz)
     assert main(["train", *TINY_TRAINING, "--out", str(tmp_path)]) == 0
     assert "skipped" in capsys.readouterr().out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["moons_boundary.png", "moons_curves.png"]
@@ -327,7 +326,7 @@ def test_python_dash_m_micrograd_runs():
 
 
 def _no_graphviz() -> str:
-    raise GraphvizNotFoundError(viz_render.INSTALL_HINT)
+    raise GraphvizNotFoundError(renderer.INSTALL_HINT)
 
 
 def test_a_formula_starting_with_minus_gets_a_hint(capsys):

@@ -19,7 +19,20 @@ from types import MappingProxyType
 import pytest
 
 import micrograd.nn
-from micrograd import MLP, SGD, Adam, Layer, Neuron, Value, data, gradcheck, l2, max_margin, no_grad
+from micrograd import (
+    MLP,
+    SGD,
+    Adam,
+    Graph,
+    Layer,
+    Neuron,
+    Value,
+    data,
+    gradcheck,
+    l2,
+    max_margin,
+    no_grad,
+)
 from micrograd.losses import accuracy
 
 # ------------------------------------------------------------ shapes and names
@@ -98,6 +111,50 @@ def test_nonlin_keyword_keeps_working_as_in_micrograd():
     assert Neuron(2, nonlin=False).activation == "linear"
     assert Neuron(2).activation == "relu"
     assert Layer(2, 3, nonlin=False).activation == "linear"
+
+
+def test_nonlin_reads_as_in_micrograd():
+    assert Neuron(2).nonlin is True
+    assert Neuron(2, nonlin=False).nonlin is False
+    assert Neuron(2, activation="tanh").nonlin is True
+    assert Neuron(2, activation="linear").nonlin is False
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
+def test_neuron_role_of_names_the_values_it_made(activation):
+    neuron = Neuron(3, activation=activation, seed=0)
+    other = Neuron(3, activation=activation, seed=1)
+    x = [Value(1.0), Value(-2.0), Value(0.5)]
+    out = neuron(x)
+    weighted_sum = out if activation == "linear" else out.inputs[0]
+    assert neuron.role_of(weighted_sum) == "weighted sum"
+    if activation != "linear":
+        assert neuron.role_of(out) == "activation"
+    assert [neuron.role_of(w) for w in neuron.w] == ["weight"] * 3
+    assert neuron.role_of(neuron.b) == "bias"
+    assert neuron.role_of(x[0]) is None  # an input is not the neuron's
+    # Another neuron's values, and ops by hand on this one's, are not this neuron's.
+    assert [neuron.role_of(v) for v in (other(x), other.b, other.w[0])] == [None] * 3
+    assert neuron.role_of(out * 2) is None
+    assert (
+        neuron.role_of(getattr(weighted_sum, "relu" if activation != "relu" else "tanh")()) is None
+    )
+    assert neuron.role_of(Value.dot(neuron.w, x)) is None  # a dot without its bias
+
+
+def test_every_neuron_of_an_mlp_claims_its_own_values():
+    model = MLP(2, [3, 2], activation="tanh", seed=0)
+    outputs = model([0.5, -1.0])
+    assert isinstance(outputs, list)
+    neurons = [neuron for layer in model.layers for neuron in layer.neurons]
+    claimed = 0
+    for node in Graph(outputs[0] + outputs[1]).values:
+        roles = [neuron.role_of(node) for neuron in neurons]
+        assert sum(role is not None for role in roles) <= 1  # never two neurons' value
+        claimed += any(roles)
+    # 17 parameters, 3 weighted sums and 3 tanh in layer 0, 2 (linear) sums in layer 1;
+    # not the inputs, nor the + by hand at the end.
+    assert claimed == 17 + 3 + 3 + 2
 
 
 def test_mlp_hidden_layers_use_activation_and_output_is_linear_by_default():

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 from graphs import lecture_neuron
 
-from micrograd import MLP, Value, no_grad, viz_render
+from micrograd import MLP, Graph, Value, no_grad
 from micrograd.steps import backprop_steps, backward_steps
-from micrograd.viz import GraphvizNotFoundError, draw_dot
+from micrograd.viz import GraphvizNotFoundError, draw_dot, renderer
 
 TIMES = "\u00d7"  # the multiplication sign that the page writes
 DOT = shutil.which("dot")
@@ -166,9 +166,9 @@ def test_backward_steps_work_under_no_grad_and_check_their_input():
 
 def _names(root: Value) -> list[str]:
     """What the page calls each value, in the drawing's order."""
-    from micrograd import steps, viz
+    from micrograd.viz import steps
 
-    order, _ = viz._values_to_draw(root, None, 10**6)
+    order = Graph(root).values
     names, _ = steps._names(order, {node: i for i, node in enumerate(order)})
     return [names[node] for node in order]
 
@@ -186,6 +186,37 @@ def test_unlabeled_values_are_named_by_the_expression_with_brackets_where_needed
     assert _names(x**3 + (-y).exp()) == ["x", "x**3", "y", "-y", "exp(-y)", "x**3 + exp(-y)"]
     assert _names(x ** (y + 1))[-1] == "x**(y + 1)"
     assert _names(Value.sum([x, y, x * y]))[-1] == "sum(x, y, x*y)"
+
+
+def test_a_step_quotes_the_local_grads_from_the_docstring_of_the_ops_function():
+    from micrograd.viz import steps
+
+    def as_written(node: Value) -> tuple[str, str]:
+        first_line = node.function.__doc__.strip().split("\n")[0]
+        formula, local_grads = first_line.split("; ", 1)
+        return formula, local_grads
+
+    x, y = Value(3.0, label="x"), Value(2.0, label="y")
+    product = x * y
+    formula, local_grads = as_written(product)
+    assert steps._local_grads_sentence(product) == (
+        f" For {formula} (x: the first input, y: the second): {local_grads}."
+    )
+    square = x**2  # the exponent is a constant of the op, not an input
+    formula, local_grads = as_written(square)
+    assert steps._local_grads_sentence(square) == f" For {formula} (here y = 2): {local_grads}."
+    formula, local_grads = as_written(x.sigmoid())
+    assert steps._local_grads_sentence(x.sigmoid()) == f" For {formula}: {local_grads}."
+
+    def cube(v: float) -> tuple[float, tuple[float]]:
+        """v**3; d/dv = 3v**2"""
+        return v**3, (3 * v**2,)
+
+    def undocumented(v: float) -> tuple[float, tuple[float]]:
+        return v * v, (2 * v,)
+
+    assert steps._local_grads_sentence(Value.apply(cube, x)) == " For v**3: d/dv = 3v**2."
+    assert steps._local_grads_sentence(Value.apply(undocumented, x)) == ""
 
 
 # ------------------------------------------------------------------ the page
@@ -379,10 +410,10 @@ def test_backprop_steps_without_graphviz_gives_the_install_hint(
     empty = tmp_path / "bin"
     empty.mkdir()
     monkeypatch.setenv("PATH", str(empty))
-    monkeypatch.setattr(viz_render, "_python_scripts_dir", lambda: str(empty))
+    monkeypatch.setattr(renderer, "_python_scripts_dir", lambda: str(empty))
     with pytest.raises(GraphvizNotFoundError) as caught:
         backprop_steps(_neuron(), tmp_path / "steps.html")
-    assert str(caught.value) == viz_render.INSTALL_HINT
+    assert str(caught.value) == renderer.INSTALL_HINT
     assert not (tmp_path / "steps.html").exists()
 
 

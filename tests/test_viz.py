@@ -1,5 +1,5 @@
-"""Tests for micrograd.viz and micrograd.viz_text: exact DOT text, escaping of hostile labels
-checked in real renders, the paths without Graphviz, limits, saving, and the text view.
+"""Tests for micrograd.viz (dot.py, text.py, renderer.py): exact DOT text, escaping of hostile
+labels checked in real renders, the paths without Graphviz, limits, saving, and the text view.
 
 Tests that lay graphs out need the Graphviz program `dot` and are skipped without it; the
 paths for a missing, slow or failing Graphviz use small stand-in programs on PATH."""
@@ -20,15 +20,17 @@ import graphviz
 import pytest
 from graphs import lecture_neuron
 
-from micrograd import MLP, Value, no_grad, viz, viz_render
+from micrograd import MLP, Graph, Value, no_grad, viz
 from micrograd.viz import (
     Drawing,
     GraphvizNotFoundError,
     RenderError,
+    dot,
     draw_dot,
     draw_mlp,
     find_graphviz,
     render,
+    renderer,
     save,
     tree,
 )
@@ -90,7 +92,7 @@ def programs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "bin"
     folder.mkdir()
     monkeypatch.setenv("PATH", str(folder))
-    monkeypatch.setattr(viz_render, "_python_scripts_dir", lambda: str(folder))
+    monkeypatch.setattr(renderer, "_python_scripts_dir", lambda: str(folder))
     return folder
 
 
@@ -208,13 +210,13 @@ def test_draw_dot_colour_by_grad_sign_and_size():
         return match.group(1)
 
     assert fill("x1") == viz.NEGATIVE  # grad -1.5, the largest in size: full strength
-    assert fill("o") == viz._fade(viz.POSITIVE, (1 / 1.5) ** 0.5)
+    assert fill("o") == dot._fade(viz.POSITIVE, (1 / 1.5) ** 0.5)
     assert fill("w2") == "#ffffff"  # grad 0
     # grad 0.5 is a third of the largest; the square root keeps it clearly visible.
-    assert fill("b") == viz._fade(viz.POSITIVE, (0.5 / 1.5) ** 0.5)
+    assert fill("b") == dot._fade(viz.POSITIVE, (0.5 / 1.5) ** 0.5)
     assert "grad &gt; 0" in source and "grad &lt; 0" in source
     # Fading mixes with white, channel by channel.
-    assert (viz._fade("#000000", 0.5), viz._fade("#5b9bd5", 0.0)) == ("#808080", "#ffffff")
+    assert (dot._fade("#000000", 0.5), dot._fade("#5b9bd5", 0.0)) == ("#808080", "#ffffff")
 
 
 def test_draw_dot_grad_colour_of_nan_and_inf():
@@ -248,6 +250,21 @@ def test_draw_dot_rejects_bad_options_with_clear_errors():
         draw_dot(1.5)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match=r"model= needs an MLP .*, got int"):
         draw_dot(x, model=3)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"format must be one that Graphviz writes, .* got 'gif2'"):
+        draw_dot(x, format="gif2")
+    with pytest.raises(ValueError, match=r"got 'TB'; 'TB' is a rankdir: pass rankdir='TB'"):
+        draw_dot(x, "TB")
+
+
+def test_draw_dot_takes_the_notebooks_arguments_format_and_rankdir():
+    o = _neuron()
+    # Karpathy's notebook: def draw_dot(root, format='svg', rankdir='LR')
+    drawing = draw_dot(o, "png", "TB")
+    assert drawing.format == "png" and drawing.graph_attr["rankdir"] == "TB"
+    assert draw_dot(o, format="svg", rankdir="LR").source == draw_dot(o).source
+    assert draw_dot(o, format="pdf").format == "pdf"
+    assert draw_dot(o).format == "svg"
+    assert draw_dot(o, format="png").copy().format == "png"
 
 
 # ------------------------------------------------------------------ models
@@ -298,7 +315,8 @@ def test_draw_dot_with_model_boxes_each_neuron_and_layer():
 
 
 class _StandInNeuron:
-    """A neuron written to the contract form: d = dot(w, x), s = d + b, then tanh."""
+    """A neuron of one's own that adds its bias in a node of its own: d = dot(w, x),
+    s = d + b, then tanh. It tells the drawing which values are its own by `role_of`."""
 
     def __init__(self, weights: list[float]) -> None:
         self.w = [Value(w, label=f"w{i}") for i, w in enumerate(weights)]
@@ -308,14 +326,42 @@ class _StandInNeuron:
     def __call__(self, x: list[Value]) -> Value:
         return (Value.dot(self.w, x) + self.b).tanh()
 
+    def role_of(self, value: Value) -> str | None:
+        inputs = value.inputs
+        if not inputs:
+            return "bias" if value is self.b else "weight" if value in self.w else None
+        if value.op == "dot" and inputs[: len(self.w)] == tuple(self.w):
+            return "weighted sum"
+        if value.op == "+" and inputs[1:] == (self.b,) and self.role_of(inputs[0]):
+            return "weighted sum"
+        if value.op == "tanh" and self.role_of(inputs[0]) == "weighted sum":
+            return "activation"
+        return None
 
-def test_draw_dot_with_model_boxes_a_neuron_that_adds_its_bias_separately():
+
+def test_draw_dot_with_model_boxes_the_values_a_neuron_says_are_its_own():
     neuron = _StandInNeuron([1.0, -2.0])
     layer = SimpleNamespace(neurons=[neuron])
     model = SimpleNamespace(nin=2, layers=[layer], parameters=lambda: [*neuron.w, neuron.b])
     out = neuron([Value(1.0), Value(2.0)])
     boxes = _boxes(draw_dot(out, model=model).source)
     assert len(boxes["cluster_layer0_neuron0"]) == 3 + 2 + 2 + 2  # w0 w1 b, dot, +, tanh
+
+
+def test_draw_dot_with_model_leaves_out_of_the_boxes_what_no_neuron_made():
+    model = MLP(2, [2, 1], activation="relu", output_activation="relu", seed=0)
+    x = [Value(0.5, label="x0"), Value(-1.0, label="x1")]
+    out = model(x)
+    assert isinstance(out, Value)
+    # A relu by hand, after the output neuron's own: the op a neuron ends with, of a
+    # neuron's value, and yet no neuron's.
+    again = out.relu()
+    source = draw_dot(again, model=model).source
+    boxed = {node for members in _boxes(source).values() for node in members}
+    ids = {node: f"v{i}" for i, node in enumerate(Graph(again).values)}
+    assert ids[out] in boxed and ids[out.inputs[0]] in boxed  # the neuron's relu and its sum
+    assert ids[again] not in boxed
+    assert ids[x[0]] not in boxed  # an input belongs to no neuron
 
 
 # ------------------------------------------------------------------ size and depth
@@ -426,7 +472,7 @@ def graphviz_program(
 ) -> str:
     """Each Graphviz program installed here, as the only one on PATH."""
     # Also where pip puts graphviz-pure: beside the running Python, maybe not on PATH.
-    search = os.pathsep.join([os.environ.get("PATH", ""), viz_render._python_scripts_dir()])
+    search = os.pathsep.join([os.environ.get("PATH", ""), renderer._python_scripts_dir()])
     found = shutil.which(request.param, path=search)
     if found is None:
         pytest.skip(f"{request.param} is not installed")
@@ -434,7 +480,7 @@ def graphviz_program(
     folder.mkdir()
     (folder / request.param).symlink_to(found)
     monkeypatch.setenv("PATH", str(folder))
-    monkeypatch.setattr(viz_render, "_python_scripts_dir", lambda: str(folder))
+    monkeypatch.setattr(renderer, "_python_scripts_dir", lambda: str(folder))
     return request.param
 
 
@@ -479,6 +525,13 @@ def test_drawing_shows_as_svg_in_jupyter():
     assert draw_dot(_neuron())._repr_mimebundle_(exclude=["image/svg+xml"]) == {}
 
 
+@needs_dot
+def test_drawing_shows_in_its_own_format_when_jupyter_takes_it():
+    png = draw_dot(_neuron(), format="png")._repr_mimebundle_()
+    assert list(png) == ["image/png"] and png["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
+    assert list(draw_dot(_neuron(), format="pdf")._repr_mimebundle_()) == ["image/svg+xml"]
+
+
 def test_without_graphviz_dot_text_and_text_view_still_work(programs: Path):
     o = _neuron()
     drawing = draw_dot(o)
@@ -509,7 +562,7 @@ def test_without_graphviz_jupyter_shows_the_text_view_and_the_hint(programs: Pat
     text = bundle["text/plain"]
     assert isinstance(text, str)
     assert text.startswith(tree(o, depth=1) + "\n\n")
-    assert text.endswith(viz_render.INSTALL_HINT)
+    assert text.endswith(renderer.INSTALL_HINT)
     mlp_bundle = draw_mlp(MLP(2, [2, 1], seed=0))._repr_mimebundle_()
     assert mlp_bundle["text/plain"].startswith("inputs: 2\nlayer 0: 2 neurons, relu")
 
@@ -538,7 +591,7 @@ def test_graphviz_pure_in_the_python_scripts_folder_is_found(
     scripts = tmp_path / "venv-bin"
     scripts.mkdir()
     _program(scripts, "graphviz-pure", "echo ok")
-    monkeypatch.setattr(viz_render, "_python_scripts_dir", lambda: str(scripts))
+    monkeypatch.setattr(renderer, "_python_scripts_dir", lambda: str(scripts))
     assert find_graphviz() == str(scripts / "graphviz-pure")
 
 

@@ -14,10 +14,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import data
-from .nn import ACTIVATIONS
-from .training import MissingExtraError
-from .viz import RenderError
+from .. import data
+from ..nn import ACTIVATIONS
+from ..viz import RenderError
+from ..viz.plots import MissingExtraError
 
 
 class CommandError(Exception):

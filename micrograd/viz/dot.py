@@ -10,9 +10,9 @@ weights as lines whose width is the weight's size and whose colour is its sign.
 
 Both return a `Drawing`, a `graphviz.Digraph` that shows itself in Jupyter; `save(root,
 "graph.svg")` writes a file (.svg .png .pdf .dot). Building the DOT text needs only
-Python; laying it out needs Graphviz, which `micrograd.viz_render` finds and runs. Without
+Python; laying it out needs Graphviz, which `micrograd.viz.renderer` finds and runs. Without
 it, saving an image raises `GraphvizNotFoundError` with install hints, and Jupyter shows
-the text view of `micrograd.viz_text` instead.
+the text view of `micrograd.viz.text` instead.
 
 Three promises, each tested: the same graph gives the same DOT text byte for byte (ids
 are v0, v1, ... in topological order, never taken from labels or memory addresses); no
@@ -25,6 +25,7 @@ from __future__ import annotations
 import html
 import math
 import os
+from collections import Counter
 from collections.abc import Sequence
 from itertools import pairwise
 from pathlib import Path
@@ -32,30 +33,10 @@ from typing import Any, Protocol
 
 import graphviz  # type: ignore[import-untyped]
 
-from .engine import Value
-from .files import write_atomically
-from .viz_render import (
-    DEFAULT_TIMEOUT,
-    Drawing,
-    GraphvizNotFoundError,
-    RenderError,
-    find_graphviz,
-    render,
-)
-from .viz_text import _check_depth, _number, tree, visible
-
-__all__ = [
-    "DEFAULT_TIMEOUT",
-    "Drawing",
-    "GraphvizNotFoundError",
-    "RenderError",
-    "draw_dot",
-    "draw_mlp",
-    "find_graphviz",
-    "render",
-    "save",
-    "tree",
-]
+from ..engine import Graph, Value
+from ..files import write_atomically
+from .renderer import DEFAULT_TIMEOUT, Drawing, render
+from .text import check_depth, check_value, format_number, tree, visible
 
 SAVE_FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf", ".dot": "dot"}
 RANKDIRS = ("LR", "TB")
@@ -81,6 +62,8 @@ class NeuronLike(Protocol):
     def b(self) -> Value: ...
     @property
     def activation(self) -> str: ...
+    def role_of(self, value: Value) -> str | None:
+        """What `value` is to the neuron ("weight", "weighted sum", ...), None if not its."""
 
 
 class LayerLike(Protocol):
@@ -101,8 +84,9 @@ class MLPLike(Protocol):
 
 def draw_dot(
     root: Value,
-    *,
+    format: str = "svg",
     rankdir: str = "LR",
+    *,
     show_local_grads: bool = False,
     color: str | None = "role",
     max_nodes: int = MAX_NODES,
@@ -113,7 +97,11 @@ def draw_dot(
 ) -> Drawing:
     """Draw every value that `root` was computed from, and the ops between them.
 
+    format: the drawing's own output format ("svg", "png", "pdf", ...), for its `.render()`
+        and `.pipe()` and for what Jupyter shows ("png" or "jpeg" there, else SVG). `save`
+        takes the format from the file name instead.
     rankdir: "LR" (left to right) or "TB" (top to bottom).
+    (The lecture's notebook calls `draw_dot(root, format="svg", rankdir="LR")`: the same.)
     show_local_grads: write each op's local_grad on the arrow from its input.
     color: "role" fills inputs, parameters and the output; "grad" fills by the grad's
         sign (blue +, orange -) and size (stronger = larger); None leaves all white.
@@ -121,18 +109,19 @@ def draw_dot(
     depth: draw only the values within `depth` ops of the root; a dashed oval marks
         where inputs were left out.
     model: the MLP the graph came from; its parameters are coloured as such, and the
-        values of each neuron and layer are drawn inside a box.
+        values of each neuron (those its `role_of` claims) and layer are drawn in a box.
     legend: explain the colours and marks under the picture.
     timeout: seconds that Graphviz may take to lay out the picture.
     """
-    _check_value(root, "draw_dot")
+    check_value(root, "draw_dot")
+    _check_format(format, "draw_dot")
     _check_rankdir(rankdir, "draw_dot")
     if color not in COLOR_MODES:
         raise ValueError(
             f"draw_dot: color must be 'role', 'grad' or None (no colour), got {color!r}"
         )
     _check_max_nodes(max_nodes, "draw_dot")
-    _check_depth(depth, "draw_dot")
+    check_depth(depth, "draw_dot")
     if model is not None and not hasattr(model, "layers"):
         raise TypeError(
             "draw_dot: model= needs an MLP (with .layers of .neurons, and .parameters()), "
@@ -149,7 +138,7 @@ def draw_dot(
         description=f"{len(order)} values",
         text_view=tree(root, depth=depth),
         timeout=timeout,
-        format="svg",
+        format=format,
         graph_attr={"rankdir": rankdir, "bgcolor": WHITE, "fontname": FONT, "fontsize": "11"},
         node_attr={"shape": "plain", "fontname": FONT, "fontsize": "12"},
         edge_attr={"fontname": FONT, "fontsize": "11", "fontcolor": "#444444", "arrowsize": "0.7"},
@@ -207,8 +196,8 @@ def draw_dot(
                 continue  # beyond depth, counted in the note above
             if show_local_grads:
                 # Short (-3, 0.5) rather than -3.0000: the arrows into an op sit close.
-                label = f"<{_html(format(local_grad, '.4g'))}>"
-                drawing.edge(f"v{index[child]}", f"op{i}", label=label)
+                short = f"{local_grad:.4g}"
+                drawing.edge(f"v{index[child]}", f"op{i}", label=f"<{_html(short)}>")
             else:
                 drawing.edge(f"v{index[child]}", f"op{i}")
     if legend:
@@ -223,55 +212,49 @@ def draw_dot(
 def _values_to_draw(
     root: Value, depth: int | None, max_nodes: int
 ) -> tuple[list[Value], dict[Value, int]]:
-    """The values to draw, each after its children; and for each value whose inputs `depth`
+    """The values to draw, each after its inputs; and for each value whose inputs `depth`
     cuts off, how many are not drawn.
 
-    Breadth-first from the root gives each value its distance in ops, and values up to
-    `depth` ops away are drawn. Every walk is a loop over a list: no recursion.
+    The order is the engine's, `Graph(root).values`, keeping the values within `depth` ops
+    of the root: the ids v0, v1, ... follow it, so they depend only on the graph's shape.
     """
-    levels = [[root]]
-    seen = {root}
-    while depth is None or len(levels) <= depth:
-        next_level = []
-        for node in levels[-1]:
-            for child in node.inputs:
-                if child not in seen:
-                    seen.add(child)
-                    next_level.append(child)
-        if not next_level:
-            break
-        levels.append(next_level)
-    if len(seen) > max_nodes:
-        raise ValueError(_too_many_values_message(levels, len(seen), max_nodes, depth))
+    order = Graph(root).values
+    distance = _distances(order)
+    if depth is not None:
+        order = [node for node in order if distance[node] <= depth]
+    if len(order) > max_nodes:
+        raise ValueError(_too_many_values_message(distance, len(order), max_nodes, depth))
+    drawn = set(order)
     hidden = {}
-    for node in levels[-1]:
-        count = sum(child not in seen for child in node.inputs)
+    for node in order:
+        count = sum(child not in drawn for child in node.inputs)
         if count:
             hidden[node] = count
-    # Depth-first as in engine._topological_order, but only through drawn values: the ids
-    # v0, v1, ... follow this order, so they depend only on the graph's shape.
-    order: list[Value] = []
-    visited: set[Value] = set()
-    stack: list[tuple[Value, bool]] = [(root, False)]
-    while stack:
-        node, children_done = stack.pop()
-        if children_done:
-            order.append(node)
-        elif node not in visited:
-            visited.add(node)
-            stack.append((node, True))
-            stack.extend((child, False) for child in reversed(node.inputs) if child in seen)
     return order, hidden
 
 
+def _distances(order: list[Value]) -> dict[Value, int]:
+    """How many ops each value is from the root (the last of `order`), along the shortest
+    path. Backwards, every value comes after all the values made from it, so its distance
+    is final by the time it passes distance + 1 on to its inputs."""
+    distance = {order[-1]: 0}
+    for node in reversed(order):
+        further = distance[node] + 1
+        for child in node.inputs:
+            if child not in distance or further < distance[child]:
+                distance[child] = further
+    return distance
+
+
 def _too_many_values_message(
-    levels: list[list[Value]], count: int, max_nodes: int, depth: int | None
+    distance: dict[Value, int], count: int, max_nodes: int, depth: int | None
 ) -> str:
+    values_at = Counter(distance.values())  # how many values are k ops from the root
     within, fitting_depth = 0, 0
-    for k, level in enumerate(levels):
-        if within + len(level) > max_nodes:
+    for k in range(max(values_at) + 1):
+        if within + values_at[k] > max_nodes:
             break
-        within += len(level)
+        within += values_at[k]
         fitting_depth = k
     which = "this graph has" if depth is None else f"with depth={depth} this graph still has"
     return (
@@ -321,35 +304,14 @@ def _fade(color: str, strength: float) -> str:
 
 
 def _neuron_of_each_value(order: list[Value], model: MLPLike) -> dict[Value, tuple[int, int]]:
-    """(layer, neuron) for each drawn value that belongs to a neuron: its weights and bias,
-    and what its forward pass makes: w·x (a "dot" node, which may include b), + b, and
-    the activation."""
+    """(layer, neuron) for each drawn value that a neuron of `model` says is its own, by
+    its `role_of`: its weights and bias, and the values its forward pass made."""
     owner: dict[Value, tuple[int, int]] = {}
-    neurons: dict[tuple[int, int], NeuronLike] = {}
     for layer_index, layer in enumerate(model.layers):
         for neuron_index, neuron in enumerate(layer.neurons):
-            key = (layer_index, neuron_index)
-            neurons[key] = neuron
-            for p in (*neuron.w, neuron.b):
-                owner[p] = key
-    # Children come before parents in `order`, so each step can look at the one before.
-    for node in order:
-        children = node.inputs
-        if node in owner or not children or children[0] not in owner:
-            continue
-        candidate = owner[children[0]]  # every op of a neuron has a value of it first
-        neuron = neurons[candidate]
-        weights = tuple(neuron.w)
-        made_by_neuron = (
-            # w·x, with the bias inside the same node or not
-            (node.op == "dot" and children[: len(weights)] == weights)
-            # then + b, unless the dot node added it
-            or (node.op == "+" and children[0].op == "dot" and children[1:] == (neuron.b,))
-            # then the activation, of the sum (not of a parameter)
-            or (node.op == neuron.activation and len(children) == 1 and children[0].inputs)
-        )
-        if made_by_neuron:
-            owner[node] = candidate
+            for node in order:
+                if node not in owner and neuron.role_of(node) is not None:
+                    owner[node] = (layer_index, neuron_index)
     return {node: owner[node] for node in order if node in owner}
 
 
@@ -383,8 +345,8 @@ def _box(name: str, label: str, style: str) -> Any:
 def _value_label(label: str, node: Value, fill: str, stacked: bool) -> str:
     """A small table: label (if any), data, grad; side by side, or stacked for "TB"."""
     cells = [f"<TD><B>{_html(label)}</B></TD>"] if label else []
-    cells.append(f"<TD>data {_html(_number(node.data))}</TD>")
-    cells.append(f"<TD>grad {_html(_number(node.grad))}</TD>")
+    cells.append(f"<TD>data {_html(format_number(node.data))}</TD>")
+    cells.append(f"<TD>grad {_html(format_number(node.grad))}</TD>")
     rows = (
         "".join(f"<TR>{cell}</TR>" for cell in cells) if stacked else f"<TR>{''.join(cells)}</TR>"
     )
@@ -504,13 +466,13 @@ def draw_mlp(
             for k, weight in enumerate(neuron.w):
                 source = f"x{k}" if layer_index == 0 else f"layer{layer_index - 1}_neuron{k}"
                 w = weight.data
-                shown = {"label": f"<{_number(w)}>"} if show_weights else {}
+                shown = {"label": f"<{format_number(w)}>"} if show_weights else {}
                 drawing.edge(
                     source,
                     f"layer{layer_index}_neuron{j}",
                     color=_weight_color(w),
                     penwidth=_weight_width(w, largest),
-                    tooltip=f"layer{layer_index}.neuron{j}.w{k} = {_number(w)}",
+                    tooltip=f"layer{layer_index}.neuron{j}.w{k} = {format_number(w)}",
                     **shown,
                 )
     if legend:
@@ -557,7 +519,7 @@ def _mlp_text(nin: int, layers: list[list[NeuronLike]]) -> str:
         weights = [w.data for neuron in neurons for w in neuron.w]
         lines.append(
             f"layer {layer_index}: {len(neurons)} neurons, {neurons[0].activation}, "
-            f"weights from {_number(min(weights))} to {_number(max(weights))}"
+            f"weights from {format_number(min(weights))} to {format_number(max(weights))}"
         )
     return "\n".join(lines)
 
@@ -610,9 +572,14 @@ def save(
 # ---------------------------------------------------------------------- checks
 
 
-def _check_value(root: object, caller: str) -> None:
-    if not isinstance(root, Value):
-        raise TypeError(f"{caller} needs a Value, got {type(root).__name__}: {root!r}")
+def _check_format(fmt: str, caller: str) -> None:
+    if fmt in graphviz.FORMATS:
+        return
+    hint = f"; {fmt!r} is a rankdir: pass rankdir={fmt!r}" if fmt in RANKDIRS else ""
+    raise ValueError(
+        f"{caller}: format must be one that Graphviz writes, such as 'svg', 'png' or 'pdf', "
+        f"got {fmt!r}{hint}"
+    )
 
 
 def _check_rankdir(rankdir: str, caller: str) -> None:

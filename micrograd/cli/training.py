@@ -1,5 +1,6 @@
 """Training for the demos and `micrograd train`: the loop every network learns by, with a
-progress bar and a record of loss and accuracy at every step.
+progress bar and a record of loss and accuracy at every step, and `train_and_plot`, which
+is `micrograd train`: train, then draw what came out.
 
 Each step is the loop from the lecture: a forward pass over all the points, a loss that
 says how wrong the outputs are, backward() for every weight's grad by the chain rule, and
@@ -9,20 +10,28 @@ the library itself never imports this module.
 
 from __future__ import annotations
 
-import importlib
+import argparse
+import math
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from . import data
-from .engine import Value, no_grad
-from .losses import binary_cross_entropy, cross_entropy, l2, max_margin
-from .nn import MLP
-from .optim import Optimizer
-
-NEEDS_DEMOS = "plotting needs matplotlib and tqdm: pip install 'micrograd[demos]'"
+from .. import data
+from ..engine import Value, no_grad
+from ..losses import binary_cross_entropy, cross_entropy, l2, max_margin
+from ..nn import MLP, Output
+from ..optim import SGD, Optimizer
+from ..viz.plots import (
+    architecture,
+    draw_one_point,
+    output_folder,
+    plot_boundaries,
+    plot_curves,
+    require_demos_extra,
+)
 
 # The losses `train` knows, and what plots call them.
 LOSSES = {
@@ -30,20 +39,6 @@ LOSSES = {
     "log-loss": "log loss",
     "cross-entropy": "cross-entropy loss",
 }
-Output = Value | list[Value]  # what an MLP gives for one point: one score, or one per class
-
-
-class MissingExtraError(RuntimeError):
-    """matplotlib or tqdm is not installed; the message says how to install them."""
-
-
-def require_demos_extra() -> None:
-    """Raise MissingExtraError, which says what to install, if matplotlib or tqdm is missing."""
-    for name in ("matplotlib", "tqdm"):
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError:
-            raise MissingExtraError(NEEDS_DEMOS) from None
 
 
 @dataclass
@@ -175,3 +170,54 @@ def _progress_bar(steps: int, name: str) -> Iterator[Any]:
 
     with tqdm(range(steps), desc=name, unit="step", file=sys.stderr) as bar:
         yield bar
+
+
+# ------------------------------------------------------------ micrograd train
+
+
+def train_and_plot(args: argparse.Namespace) -> list[Path]:
+    """What `micrograd train` and demos/train_moons.py do: train, then draw three pictures.
+
+    `args` holds the options of `TRAIN_OPTIONS` (micrograd.cli.options), as parsed."""
+    out = output_folder(args.out)
+    X, y = load_dataset(args.data, args.points, args.noise, args.seed)
+    classes = max(y) + 1
+    loss = "max-margin" if classes == 2 else "cross-entropy"
+    model = make_model(args.hidden, classes, args.activation, args.seed)
+    print(
+        f"Training {model}\non {len(X)} {args.data} points of {classes} classes, "
+        f"{args.steps} steps. Each step:\n"
+        "  1. forward pass: the model scores every point\n"
+        f"  2. loss: how wrong the scores are ({loss}), plus {args.alpha:g} x the sum of "
+        "squared weights (L2)\n"
+        "  3. backward(): the grad of the loss for every weight, by the chain rule\n"
+        "  4. gradient descent: every weight -= learning rate x its grad "
+        f"(learning rate {args.lr:g}, falling to {args.lr / 10:g})"
+    )
+    optimizer = SGD(model.parameters(), lr=falling_rate(args.lr, args.steps))
+    history = train(model, X, y, optimizer, steps=args.steps, loss=loss, alpha=args.alpha)
+    if not math.isfinite(history.loss[-1]):
+        raise ValueError(
+            f"training diverged: the loss is {history.loss[-1]} after {args.steps} steps; "
+            f"try a smaller learning rate than {args.lr:g}"
+        )
+    print(f"After {args.steps} steps: {loss} loss {history.loss[-1]:.4f}, {history.summary()}.")
+    name = architecture(model)
+    paths = [
+        plot_boundaries(
+            [(f"{name}: accuracy {history.accuracy[-1]:.0%}", model)],
+            X,
+            y,
+            out / f"{args.data}_boundary.png",
+            f"{args.data}: the boundary after {args.steps} steps",
+            args.resolution,
+        ),
+        plot_curves(
+            {name: history},
+            out / f"{args.data}_curves.png",
+            f"{args.data}: training {name}",
+            LOSSES[loss],
+        ),
+    ]
+    graph = draw_one_point(model, X[0], y[0], out / f"{args.data}_graph.png", args.graph_depth)
+    return paths + ([graph] if graph else [])

@@ -1,7 +1,7 @@
 """Turning DOT text into pictures: find Graphviz, run it with a time limit, write files safely.
 
-`micrograd.viz` builds the DOT text of a drawing, which needs nothing but Python. This module
-runs the Graphviz program that lays the text out: `dot` if it is installed, else
+`micrograd.viz.dot` builds the DOT text of a drawing, which needs nothing but Python. This
+module runs the Graphviz program that lays the text out: `dot` if it is installed, else
 `graphviz-pure` (a self-contained port that `pip install graphviz-pure` brings). Each run has a
 time limit; a missing, slow or failing Graphviz raises a `RenderError` that says what to do,
 and in Jupyter a `Drawing` that cannot be rendered shows its text view instead of a traceback.
@@ -72,9 +72,11 @@ class Drawing(graphviz.Digraph):  # type: ignore[misc]
     def _repr_mimebundle_(
         self, include: Any = None, exclude: Any = None, **_: Any
     ) -> dict[str, bytes | str]:
-        """What Jupyter shows: an SVG picture by default, or the text view and the reason
-        when Graphviz is missing, too slow, or fails."""
-        wanted = set(include) if include is not None else {"image/svg+xml"}
+        """What Jupyter shows: a picture in the drawing's format if Jupyter takes it (png,
+        jpeg), else SVG; or the text view and the reason when Graphviz is missing, too slow,
+        or fails."""
+        own = [mimetype for mimetype, fmt in JUPYTER_FORMATS.items() if fmt == self.format]
+        wanted = set(include) if include is not None else set(own or ["image/svg+xml"])
         wanted -= set(exclude or ())
         try:
             images = {

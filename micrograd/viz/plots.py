@@ -1,37 +1,30 @@
-"""Pictures for the demos and `micrograd train`: decision boundaries, loss and accuracy
-curves, and the graph of a model on one point, sized for a projector.
+"""Pictures of training, for the demos and `micrograd train`: decision boundaries, loss and
+accuracy curves, and the graph of a model on one point, sized for a projector.
 
-matplotlib is imported only inside the functions that draw, with the "Agg" backend, so
-that pictures are written on machines without a screen; the library never imports this
-module.
+Every function takes plain arguments (models, points, paths), so a notebook can call it as
+the command line does. matplotlib is imported only inside the functions that draw, with the
+"Agg" backend, so that pictures are written on machines without a screen; `import micrograd`
+never imports this module.
 """
 
 from __future__ import annotations
 
-import argparse
+import importlib
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .engine import Value, no_grad
-from .nn import MLP
-from .optim import SGD
-from .training import (
-    LOSSES,
-    History,
-    Output,
-    falling_rate,
-    load_dataset,
-    make_model,
-    require_demos_extra,
-    train,
-)
-from .viz import RenderError, draw_dot, save
+from ..engine import Graph, Value, no_grad
+from ..nn import MLP, Output
+from .dot import draw_dot, save
+from .renderer import RenderError
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
+
+NEEDS_DEMOS = "plotting needs matplotlib and tqdm: pip install 'micrograd[demos]'"
 
 # Okabe and Ito's palette, chosen to be told apart with every common kind of colour
 # blindness; each class also gets its own marker, so the plots read even in grey.
@@ -53,6 +46,36 @@ PLOT_STYLE: dict[str, Any] = {
     "savefig.dpi": 100,
 }
 GRAPH_DPI = "120"  # Graphviz's PNGs default to 96 dots per inch: small text on a projector
+
+
+class MissingExtraError(RuntimeError):
+    """matplotlib or tqdm is not installed; the message says how to install them."""
+
+
+def require_demos_extra() -> None:
+    """Raise MissingExtraError, which says what to install, if matplotlib or tqdm is missing.
+
+    Both at once, so that a demo finds out before it trains, not after."""
+    for name in ("matplotlib", "tqdm"):
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError:
+            raise MissingExtraError(NEEDS_DEMOS) from None
+
+
+class Run(Protocol):
+    """What `plot_curves` reads from a training run; micrograd.cli.training's History fits."""
+
+    @property
+    def loss(self) -> Sequence[float]: ...
+    @property
+    def accuracy(self) -> Sequence[float]: ...
+    @property
+    def test_steps(self) -> Sequence[int]: ...
+    @property
+    def test_loss(self) -> Sequence[float]: ...
+    @property
+    def test_accuracy(self) -> Sequence[float]: ...
 
 
 def output_folder(path: Path, plots: bool = True) -> Path:
@@ -206,14 +229,15 @@ def _scatter_classes(
         )
 
 
-def plot_curves(histories: dict[str, History], path: Path, title: str, loss: str) -> Path:
+def plot_curves(histories: Mapping[str, Run], path: Path, title: str, loss_name: str) -> Path:
     """Loss and accuracy at every step, one colour per named run: solid lines on the
-    training data, dashed on the test data if there is some."""
+    training data, dashed on the test data if there is some. `loss_name` labels the loss
+    axis: "max-margin loss", say."""
     figure, (loss_ax, accuracy_ax) = new_figure(2, title, size=(7.0, 5.5))
     for i, (name, history) in enumerate(histories.items()):
         color = CLASS_COLORS[i % len(CLASS_COLORS)]
         on_test = bool(history.test_steps)
-        every_step = list(range(len(history.loss)))
+        every_step: Sequence[int] = range(len(history.loss))
         lines = [(every_step, history.loss, history.accuracy, "-", "training data")]
         if on_test:
             lines.append(
@@ -226,7 +250,7 @@ def plot_curves(histories: dict[str, History], path: Path, title: str, loss: str
                 label = f"{name}: {data_name}" if on_test else name
             loss_ax.plot(steps, losses, style, color=color, label=label)
             accuracy_ax.plot(steps, accuracies, style, color=color, label=label)
-    loss_ax.set(title="loss: lower is better", xlabel="training step", ylabel=LOSSES[loss])
+    loss_ax.set(title="loss: lower is better", xlabel="training step", ylabel=loss_name)
     loss_ax.set_ylim(bottom=0)
     accuracy_ax.set(title="accuracy", xlabel="training step", ylabel="points classified right")
     accuracy_ax.set_ylim(top=1.02)
@@ -255,7 +279,7 @@ def draw_one_point(
     model.zero_grad()  # training left its last grads on the weights
     root.label = "score" if isinstance(output, Value) else f"score of class {label}"
     root.backward()
-    count = count_values(root)
+    count = len(Graph(root))
     print(
         f"The graph of the model on one point, ({point[0]:.2f}, {point[1]:.2f}) of class "
         f"{label}, has {count} values{', too many to read' if count > 100 else ''}.\n"
@@ -264,18 +288,6 @@ def draw_one_point(
         "white not at all (a ReLU that is off passes no grad back)."
     )
     return save_graph(root, path, model=model, depth=depth, color="grad")
-
-
-def count_values(root: Value) -> int:
-    """How many values the graph of `root` holds, itself included."""
-    seen = {root}
-    stack = [root]
-    while stack:  # a loop, not recursion: graphs can be deep
-        for child in stack.pop().inputs:
-            if child not in seen:
-                seen.add(child)
-                stack.append(child)
-    return len(seen)
 
 
 def save_graph(root: Value, path: Path, **options: Any) -> Path | None:
@@ -290,49 +302,3 @@ def save_graph(root: Value, path: Path, **options: Any) -> Path | None:
         return None
     print(f"wrote {path}: the graph, with data and grad on every value")
     return path
-
-
-def train_and_plot(args: argparse.Namespace) -> list[Path]:
-    """What `micrograd train` and demos/train_moons.py do: train, then draw three pictures."""
-    out = output_folder(args.out)
-    X, y = load_dataset(args.data, args.points, args.noise, args.seed)
-    classes = max(y) + 1
-    loss = "max-margin" if classes == 2 else "cross-entropy"
-    model = make_model(args.hidden, classes, args.activation, args.seed)
-    print(
-        f"Training {model}\non {len(X)} {args.data} points of {classes} classes, "
-        f"{args.steps} steps. Each step:\n"
-        "  1. forward pass: the model scores every point\n"
-        f"  2. loss: how wrong the scores are ({loss}), plus {args.alpha:g} x the sum of "
-        "squared weights (L2)\n"
-        "  3. backward(): the grad of the loss for every weight, by the chain rule\n"
-        "  4. gradient descent: every weight -= learning rate x its grad "
-        f"(learning rate {args.lr:g}, falling to {args.lr / 10:g})"
-    )
-    optimizer = SGD(model.parameters(), lr=falling_rate(args.lr, args.steps))
-    history = train(model, X, y, optimizer, steps=args.steps, loss=loss, alpha=args.alpha)
-    if not math.isfinite(history.loss[-1]):
-        raise ValueError(
-            f"training diverged: the loss is {history.loss[-1]} after {args.steps} steps; "
-            f"try a smaller learning rate than {args.lr:g}"
-        )
-    print(f"After {args.steps} steps: {loss} loss {history.loss[-1]:.4f}, {history.summary()}.")
-    name = architecture(model)
-    paths = [
-        plot_boundaries(
-            [(f"{name}: accuracy {history.accuracy[-1]:.0%}", model)],
-            X,
-            y,
-            out / f"{args.data}_boundary.png",
-            f"{args.data}: the boundary after {args.steps} steps",
-            args.resolution,
-        ),
-        plot_curves(
-            {name: history},
-            out / f"{args.data}_curves.png",
-            f"{args.data}: training {name}",
-            loss,
-        ),
-    ]
-    graph = draw_one_point(model, X[0], y[0], out / f"{args.data}_graph.png", args.graph_depth)
-    return paths + ([graph] if graph else [])

@@ -18,12 +18,12 @@ multiplication twice, so it is printed once, given a short id (`#1`), and referr
 after; its grad, 6, is the sum of what it receives along both uses.
 
 The walk uses an explicit stack rather than recursion, so any depth works, and it needs
-no Graphviz. `micrograd.viz` uses the two small formatting helpers at the bottom too.
+no Graphviz. The rest of `micrograd.viz` shares the checks and formatting at the bottom.
 """
 
 from __future__ import annotations
 
-from .engine import Value
+from ..engine import Graph, Value
 
 # Deeper than this many levels, indentation starts again from the left margin (with a
 # `[+30]`-style mark), so a 100,000-deep chain prints lines of bounded length.
@@ -37,13 +37,14 @@ def tree(root: Value, depth: int | None = None) -> str:
     later lines refer to it by that id. `depth=k` prints only the k levels below the
     root and says how many inputs each cut-off value has.
     """
-    if not isinstance(root, Value):
-        raise TypeError(f"tree() needs a Value, got {type(root).__name__}: {root!r}")
-    _check_depth(depth, "tree")
+    check_value(root, "tree()")
+    check_depth(depth, "tree")
     shared = _shared_values(root)
     ids: dict[Value, int] = {}
     rows: list[tuple[str, str, str, str]] = []  # (tree part, data, grad, note)
-    # Each entry: the value, its depth, the prefix of its own line, the prefix of its children.
+    # Not Graph(root)'s order: a tree is printed root first, each input under the op that
+    # used it, and a shared value once per use. Each entry: the value, its depth, the
+    # prefix of its own line, the prefix of its children's lines.
     stack: list[tuple[Value, int, str, str]] = [(root, 0, "", "")]
     while stack:
         node, level, line_prefix, child_prefix = stack.pop()
@@ -55,7 +56,7 @@ def tree(root: Value, depth: int | None = None) -> str:
         if node in shared and not cut:  # a cut value is shown again, in full, if met higher up
             ids[node] = len(ids) + 1
             name = f"#{ids[node]} {name}"
-        rows.append((line_prefix + name, _number(node.data), _number(node.grad), ""))
+        rows.append((line_prefix + name, format_number(node.data), format_number(node.grad), ""))
         if cut:
             count = len(node.inputs)
             inputs = "1 input" if count == 1 else f"{count} inputs"
@@ -90,15 +91,11 @@ def _shared_values(root: Value) -> set[Value]:
     """The values that feed more than one op (or the same op twice): these get an id."""
     seen: set[Value] = set()
     shared: set[Value] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
+    for node in Graph(root).values:
         for child in node.inputs:
             if child in seen:
                 shared.add(child)
-            else:
-                seen.add(child)
-                stack.append(child)
+            seen.add(child)
     return shared
 
 
@@ -110,14 +107,22 @@ def _name(node: Value) -> str:
     return label or "leaf"
 
 
-def _check_depth(depth: int | None, caller: str) -> None:
+# ------------------------------------------------------- shared checks and formatting
+# The drawing modules check their arguments and write numbers alike: with these.
+
+
+def check_value(root: object, caller: str) -> None:
+    """A TypeError naming `caller` unless `root` is a Value."""
+    if not isinstance(root, Value):
+        raise TypeError(f"{caller} needs a Value, got {type(root).__name__}: {root!r}")
+
+
+def check_depth(depth: int | None, caller: str) -> None:
+    """A ValueError naming `caller` unless `depth` is None or a whole number >= 0."""
     if depth is not None and (isinstance(depth, bool) or not isinstance(depth, int) or depth < 0):
         raise ValueError(
             f"{caller}: depth must be None (everything) or a whole number >= 0, got {depth!r}"
         )
-
-
-# ------------------------------------------------------------ shared formatting
 
 
 def visible(text: str, newline: str) -> str:
@@ -130,7 +135,7 @@ def visible(text: str, newline: str) -> str:
     )
 
 
-def _number(x: float) -> str:
+def format_number(x: float) -> str:
     """Four decimals, as in the lecture; very large or very small numbers in e-notation."""
     if x != 0 and not 1e-4 <= abs(x) < 1e6:
         return f"{x:.3e}"
