@@ -7,8 +7,8 @@ import pytest
 
 pytest.importorskip("tqdm")
 
-from micrograd import SGD, data, l2  # noqa: E402
-from micrograd.cli.training import data_loss, evaluate, make_model, train  # noqa: E402
+from micrograd import SGD, data, l2
+from micrograd.cli.training import data_loss, evaluate, make_model, train
 
 
 @pytest.mark.parametrize("loss", ["max-margin", "log-loss"])
