@@ -6,8 +6,8 @@ Each step is the loop from the lecture: a forward pass over all the points, a lo
 says how wrong the outputs are, backward() for every weight's grad by the chain rule, and
 a gradient-descent step. Every step trains on all the points, so its graph has the same
 shape each time: it is built once and re-run (`Graph.forward`), which is several times
-faster than building it again and gives the same numbers, bit for bit. The progress bar needs tqdm (`pip install 'micrograd[demos]'`);
-the library itself never imports this module.
+faster than building it again and gives the same numbers, bit for bit. The progress bar
+needs tqdm (`pip install 'micrograd[demos]'`); the library itself never imports this module.
 """
 
 from __future__ import annotations
