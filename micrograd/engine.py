@@ -93,6 +93,7 @@ class Value:
         return f"Value(data={self.data!r}, grad={self.grad!r}{label})"
 
     def __float__(self) -> float:
+        """float(v) is v.data"""
         return self.data
 
     @property
@@ -114,18 +115,22 @@ class Value:
     # Comparisons look at data only. == and hash stay by identity (the defaults),
     # because graphs keep values in sets and dicts.
     def __lt__(self, other: object) -> bool:
+        """self.data < other's data (a Value or a number); records nothing"""
         other_data = _data_or_none(other)
         return NotImplemented if other_data is None else self.data < other_data
 
     def __le__(self, other: object) -> bool:
+        """self.data <= other's data (a Value or a number); records nothing"""
         other_data = _data_or_none(other)
         return NotImplemented if other_data is None else self.data <= other_data
 
     def __gt__(self, other: object) -> bool:
+        """self.data > other's data (a Value or a number); records nothing"""
         other_data = _data_or_none(other)
         return NotImplemented if other_data is None else self.data > other_data
 
     def __ge__(self, other: object) -> bool:
+        """self.data >= other's data (a Value or a number); records nothing"""
         other_data = _data_or_none(other)
         return NotImplemented if other_data is None else self.data >= other_data
 
@@ -355,6 +360,7 @@ class Value:
     # -------------------------------------------------------------- pickling
 
     def __reduce__(self) -> tuple[Any, ...]:
+        """For pickle and copy.deepcopy: a graph of any depth, without recursion."""
         # pickle and copy.deepcopy recurse into `inputs`, so a graph 10,000 deep would
         # overflow the stack. So a value first lists every value below it, inputs first:
         # each of those is then stored after its inputs, and nothing recurses deeply.
