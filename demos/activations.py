@@ -31,6 +31,7 @@ from micrograd.plotting import (
     new_figure,
     output_folder,
     plot_boundaries,
+    projector_style,
     save_figure,
 )
 from micrograd.training import falling_rate, load_dataset, make_model, train
@@ -42,6 +43,7 @@ FUNCTIONS = {
 }
 
 
+@projector_style
 def plot_activations(path: Path) -> Path:
     """Each activation and its slope, the slope found by backward() at every point."""
     figure, axes = new_figure(3, "Activation functions and their slopes", size=(5.5, 5.0))
