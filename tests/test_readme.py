@@ -7,7 +7,7 @@ one session (a plain block that reuses a name must not change what a later `>>>`
 prints). Command lines run in a fresh folder: `micrograd ...` as `python -m micrograd ...`,
 `python demos/...` with this checkout's demos. A block after `<!-- not-run: why -->` (the
 set-up, which makes a venv) or after `<!-- test-command -->` (the test command, which CI
-runs itself) is left out.
+runs itself) is left out, and so is a block in another language, such as `text`.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 NOT_RUN = re.compile(r"<!-- (not-run: .+|test-command) -->")
 FENCE = re.compile(r"^```(\w*)\s*$")
+SHELL = {"bash", "sh", "shell", "console"}  # blocks of command lines; "python" is code too
 
 
 class Block(NamedTuple):
@@ -76,7 +77,7 @@ def test_code_blocks_finds_markers_and_languages():
 
 def command(line: str) -> list[str]:
     """What runs a README command line here: this checkout's micrograd and demos."""
-    words = shlex.split(line, comments=True)
+    words = shlex.split(line.removeprefix("$ "), comments=True)
     if words[0] == "micrograd":
         return [sys.executable, "-m", "micrograd", *words[1:]]
     if words[0] == "python" and words[1].startswith("demos/"):
@@ -97,13 +98,15 @@ def _missing(module: str) -> bool:
 )
 def test_readme_runs_top_to_bottom_in_one_session(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)  # the examples write their pictures into the current folder
-    environment = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *sys.path])}
+    paths = [str(ROOT), os.environ.get("PYTHONPATH", "")]
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, paths))}
     session: dict[str, object] = {"__name__": "__readme__"}
     blocks = [block for block in code_blocks(README.read_text(encoding="utf-8")) if block.run]
-    assert {block.language for block in blocks} == {"python", "bash"}
+    blocks = [block for block in blocks if block.language in SHELL | {"python"}]
+    assert {block.language for block in blocks} >= {"python", "bash"}
     for block in blocks:
         where = f"README.md, the block at line {block.line}"
-        if block.language == "bash":
+        if block.language in SHELL:
             for line in block.text.splitlines():
                 if not line.strip() or line.lstrip().startswith("#"):
                     continue
