@@ -32,6 +32,7 @@ from micrograd.viz.plots import (
     new_figure,
     output_folder,
     plot_boundaries,
+    projector_style,
     save_figure,
 )
 
@@ -42,6 +43,7 @@ FUNCTIONS = {
 }
 
 
+@projector_style
 def plot_activations(path: Path) -> Path:
     """Each activation and its slope, the slope found by backward() at every point."""
     figure, axes = new_figure(3, "Activation functions and their slopes", size=(5.5, 5.0))

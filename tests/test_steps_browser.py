@@ -2,8 +2,11 @@
 
 It opens the page from disk, steps with the buttons, the arrow keys and the address, and
 reads what a student sees: the lit box, the title and equations, the grads in the boxes and
-the numbers on the arrows. Skipped where Chromium, chromedriver, selenium or Graphviz's `dot`
-is missing; CI installs them all (Debian's chromium and chromium-driver)."""
+the numbers on the arrows. At the screen sizes of a lecture room (1280x800, 1024x768, 800 px
+wide, 150% zoom) it measures the rendered text, and checks that the value being explained is
+on the screen and that no tag overlaps a text, another tag or a box. Skipped where Chromium,
+chromedriver, selenium or Graphviz's `dot` is missing; CI installs them all (Debian's
+chromium and chromium-driver)."""
 
 from __future__ import annotations
 
@@ -11,10 +14,12 @@ import shutil
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from graphs import lecture_neuron
 
 from micrograd import Value
 from micrograd.steps import backprop_steps
@@ -215,3 +220,138 @@ def test_page_shows_hostile_labels_as_text(browser: Any, pages: dict[str, Path])
     assert "grad += 0.5000  →  0.5000 + 0.5000 = 1.0000" in shown["explanation"]
     assert browser.title == "Backpropagation step by step: y"
     _no_errors(browser)
+
+
+# ------------------------------------------------------------ readable from the back of the room
+
+# The rendered size of every text in the picture, in CSS pixels, and the boxes of what must
+# not overlap: the tags written on arrows, the texts Graphviz placed (a lit arrow's number
+# is hidden) and the outlines of boxes and ovals; and where the value being explained is,
+# against the part of the picture in view.
+MEASURE_PAGE = """
+const svg = document.querySelector("#graph svg");
+const place = document.getElementById("graph");
+const shown = (element) => getComputedStyle(element).visibility !== "hidden";
+const rect = (element) => {
+  const r = element.getBoundingClientRect();
+  return { left: r.left, top: r.top, right: r.right, bottom: r.bottom };
+};
+const pixels = (text) => parseFloat(getComputedStyle(text).fontSize) * text.getScreenCTM().a;
+const texts = [...svg.querySelectorAll("text")].filter(shown);
+const view = place.getBoundingClientRect();
+return {
+  step: location.hash,
+  body: parseFloat(getComputedStyle(document.body).fontSize),
+  smallest: Math.min(...texts.map(pixels)),
+  inBoxes: Math.min(...[...svg.querySelectorAll("g.node:not(:has(ellipse)) text")].map(pixels)),
+  tags: [...svg.querySelectorAll("rect.flow-back")].map(rect),
+  labels: texts.filter((t) => !t.classList.contains("flow")).map((t) => [t.textContent, rect(t)]),
+  shapes: [...svg.querySelectorAll("g.node > polygon, g.node > ellipse")].map(rect),
+  explained: [...svg.querySelectorAll("g.node.lit")].map(rect),  // the value and its op
+  view: { left: view.left + place.clientLeft, top: view.top + place.clientTop,
+          right: Math.min(innerWidth, view.left + place.clientLeft + place.clientWidth),
+          bottom: Math.min(innerHeight, view.top + place.clientTop + place.clientHeight) },
+};
+"""
+
+
+# Screens a lecture is shown on (width, height and the browser's zoom), and those on which
+# the lecture's neuron cannot fit whole, so that the page must scroll it.
+LECTURE_SCREENS = [(1280, 800, 1.0), (1024, 768, 1.0), (1280, 800, 1.5)]
+SMALL_SCREENS = [(800, 800, 1.0), (1280, 720, 1.5), (1024, 768, 1.0)]
+
+
+@pytest.fixture(scope="module")
+def neuron_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return backprop_steps(lecture_neuron(), tmp_path_factory.mktemp("neuron") / "neuron.html")
+
+
+@contextmanager
+def screen(browser: Any, width: int, height: int, zoom: float = 1.0) -> Iterator[None]:
+    """A window of width x height pixels at a zoom: as the browser's zoom does, 150% makes
+    CSS pixels 1.5 device pixels, so the page lays out in width/1.5 x height/1.5."""
+    metrics = {"width": round(width / zoom), "height": round(height / zoom)}
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {**metrics, "deviceScaleFactor": zoom, "mobile": False},
+    )
+    try:
+        yield
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def _every_step(browser: Any, page: Path) -> Iterator[dict[str, Any]]:
+    """What MEASURE_PAGE reads at each step, stepping with the → key as a teacher does."""
+    _open(browser, page)
+    while True:
+        yield browser.execute_script(MEASURE_PAGE)
+        before = _read(browser)["hash"]
+        if _press(browser, Keys.ARROW_RIGHT)["hash"] == before:
+            return
+
+
+def _overlap(a: dict[str, float], b: dict[str, float]) -> float:
+    across = min(a["right"], b["right"]) - max(a["left"], b["left"])
+    down = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+    return max(0.0, across) * max(0.0, down)
+
+
+def _inside(inner: dict[str, float], outer: dict[str, float]) -> bool:
+    return all(
+        [
+            inner["left"] >= outer["left"] - 0.5,
+            inner["top"] >= outer["top"] - 0.5,
+            inner["right"] <= outer["right"] + 0.5,
+            inner["bottom"] <= outer["bottom"] + 0.5,
+        ]
+    )
+
+
+def test_page_neuron_text_is_as_large_as_the_panels_at_1280x800(browser: Any, neuron_page: Path):
+    with screen(browser, 1280, 800):
+        for shown in _every_step(browser, neuron_page):
+            # The issue: the graph squeezed to 330 px, its text 8-9 px.
+            assert shown["inBoxes"] >= shown["body"] == 15, shown["step"]
+            assert shown["smallest"] >= 14, shown["step"]
+
+
+@pytest.mark.parametrize("width, height, zoom", SMALL_SCREENS)
+def test_page_stays_readable_and_shows_the_value_being_explained(
+    browser: Any, neuron_page: Path, width: int, height: int, zoom: float
+):
+    with screen(browser, width, height, zoom):
+        steps = list(_every_step(browser, neuron_page))
+    assert len(steps) == 7
+    assert all(shown["explained"] for shown in steps[1:])
+    for shown in steps:
+        assert shown["smallest"] >= 14, shown["step"]
+        # The lit value, its op and the tags on its arrows are on the screen, without
+        # scrolling by hand (step 0, the forward pass, lights nothing).
+        for part in shown["explained"] + shown["tags"]:
+            assert _inside(part, shown["view"]), (shown["step"], part, shown["view"])
+
+
+@pytest.mark.parametrize("width, height, zoom", LECTURE_SCREENS)
+@pytest.mark.parametrize("which", ["neuron", "reused"])
+def test_page_tags_overlap_no_tag_text_or_box(
+    browser: Any,
+    neuron_page: Path,
+    pages: dict[str, Path],
+    which: str,
+    width: int,
+    height: int,
+    zoom: float,
+):
+    page = neuron_page if which == "neuron" else pages["reused"]
+    with screen(browser, width, height, zoom):
+        for shown in _every_step(browser, page):
+            step, tags, labels = shown["step"], shown["tags"], shown["labels"]
+            for i, tag in enumerate(tags):
+                assert all(_overlap(tag, other) < 0.5 for other in tags[i + 1 :]), step
+                for text, box in labels:
+                    assert _overlap(tag, box) < 0.5, (step, text)
+                assert all(_overlap(tag, shape) < 0.5 for shape in shown["shapes"]), step
+            for i, (text, box) in enumerate(labels):
+                for other, other_box in labels[i + 1 :]:
+                    assert _overlap(box, other_box) < 1, (step, text, other)

@@ -2,18 +2,20 @@
 accuracy curves, and the graph of a model on one point, sized for a projector.
 
 Every function takes plain arguments (models, points, paths), so a notebook can call it as
-the command line does. matplotlib is imported only inside the functions that draw, with the
-"Agg" backend, so that pictures are written on machines without a screen; `import micrograd`
-never imports this module.
+the command line does. matplotlib is imported only inside the functions that draw; the
+library never imports this module. Figures are made with matplotlib's `Figure`, not pyplot, so they need no screen and
+select no backend, and the projector style holds only while a picture is drawn: a notebook
+that calls these functions keeps its own backend and settings.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar
 
 from ..engine import Graph, Value, no_grad
 from ..nn import MLP, Output
@@ -46,6 +48,8 @@ PLOT_STYLE: dict[str, Any] = {
     "savefig.dpi": 100,
 }
 GRAPH_DPI = "120"  # Graphviz's PNGs default to 96 dots per inch: small text on a projector
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 class MissingExtraError(RuntimeError):
@@ -89,37 +93,42 @@ def output_folder(path: Path, plots: bool = True) -> Path:
     return path
 
 
+def projector_style(draw: Callable[P, R]) -> Callable[P, R]:
+    """Run `draw` with PLOT_STYLE in force, and matplotlib's settings as they were after."""
+
+    @functools.wraps(draw)
+    def styled(*args: P.args, **kwargs: P.kwargs) -> R:
+        require_demos_extra()
+        from matplotlib import style
+
+        with style.context(PLOT_STYLE):
+            return draw(*args, **kwargs)
+
+    return styled
+
+
 def new_figure(
     panels: int, title: str, size: tuple[float, float] = (6.5, 6.6)
 ) -> tuple[Figure, list[Axes]]:
-    """A figure of `panels` plots side by side, in the projector style, with a title."""
+    """A figure of `panels` plots side by side, with a title; draw it in a function under
+    @projector_style."""
     require_demos_extra()
-    import matplotlib
-
-    matplotlib.use("Agg")  # draw into files, never a window: works without a screen
-    import matplotlib.pyplot as plt
-
-    plt.style.use(PLOT_STYLE)
+    from matplotlib.figure import Figure  # not pyplot: no window, no backend, no screen
 
     width, height = size
-    figure, axes = plt.subplots(
-        1, panels, figsize=(width * panels, height), layout="constrained", squeeze=False
-    )
+    figure = Figure(figsize=(width * panels, height), layout="constrained")
+    axes = figure.subplots(1, panels, squeeze=False)
     figure.suptitle(title)
     return figure, list(axes[0])
 
 
 def save_figure(figure: Figure, path: Path, what: str) -> Path:
-    import matplotlib.pyplot as plt
-
-    try:
-        figure.savefig(path)
-    finally:
-        plt.close(figure)  # pyplot keeps every figure until closed
+    figure.savefig(path)
     print(f"wrote {path}: {what}")
     return path
 
 
+@projector_style
 def plot_boundaries(
     panels: Sequence[tuple[str, MLP]],
     X: Sequence[Sequence[float]],
@@ -229,6 +238,7 @@ def _scatter_classes(
         )
 
 
+@projector_style
 def plot_curves(histories: Mapping[str, Run], path: Path, title: str, loss_name: str) -> Path:
     """Loss and accuracy at every step, one colour per named run: solid lines on the
     training data, dashed on the test data if there is some. `loss_name` labels the loss
