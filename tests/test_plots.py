@@ -9,8 +9,8 @@ matplotlib = pytest.importorskip("matplotlib", reason="plotting needs the demos 
 pytest.importorskip("tqdm", reason="plotting needs the demos extra")
 
 from micrograd import MLP  # noqa: E402
-from micrograd.viz.plots import plot_boundaries, plot_curves  # noqa: E402
 from micrograd.cli.training import History  # noqa: E402
+from micrograd.viz.plots import plot_boundaries, plot_curves  # noqa: E402
 
 
 def test_plotting_leaves_matplotlibs_backend_and_settings_alone(tmp_path):
