@@ -1,5 +1,6 @@
-"""Tests for micrograd.replay: the recorder and its page. What the page shows in a browser
-is tested in test_replay_browser.py."""
+"""Tests for micrograd.replay (the recorder and its page) and micrograd.live (the GIF and
+the live view in Jupyter). What the page shows in a browser is tested in
+test_replay_browser.py."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import html
 import json
 import re
 import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,6 +16,8 @@ import pytest
 from micrograd import MLP, SGD, Value, data, no_grad
 from micrograd.losses import accuracy, max_margin
 from micrograd.replay import MAX_PAGE_BYTES, Recorder
+
+GIF_SIGNATURE = b"GIF89a"
 
 
 def _train(recorder: Recorder, model: MLP, X, y, steps: int) -> Value:
@@ -204,3 +208,92 @@ def test_page_view_puts_the_whole_page_in_an_iframe(run):
     inside = re.search(r'srcdoc="([^"]*)"', frame)
     assert inside is not None
     assert html.unescape(inside.group(1)) == recorder.page()
+
+
+# ------------------------------------------------------------------ the GIF and the live view
+
+
+def _missing(module: str) -> bool:
+    try:
+        __import__(module)
+    except ImportError:
+        return True
+    return False
+
+
+needs_matplotlib = pytest.mark.skipif(_missing("matplotlib"), reason="needs matplotlib")
+
+
+@needs_matplotlib
+def test_grid_outputs_are_the_models_on_grid_points(run):
+    from micrograd.live import grid_outputs
+
+    recorder, model, _ = run
+    x1, x2, outputs = grid_outputs(recorder, recorder.states[-1], columns=30)
+    assert outputs.shape == (1, len(x2), 30)
+    with no_grad():
+        for i, j in [(0, 0), (29, len(x2) - 1), (14, 7)]:
+            assert outputs[0, j, i] == pytest.approx(model([x1[i], x2[j]]).data, abs=1e-12)
+
+
+@needs_matplotlib
+def test_write_gif_writes_every_chosen_step(run, tmp_path):
+    from PIL import Image
+
+    from micrograd.live import write_gif
+
+    recorder, _, _ = run
+    path = write_gif(recorder, tmp_path / "training.gif", frames=4, seconds=1.0)
+    assert path.read_bytes().startswith(GIF_SIGNATURE)
+    with Image.open(path) as gif:
+        assert gif.n_frames == 4 and gif.size == (900, 390)
+        assert gif.info["loop"] == 0
+        durations = []
+        for k in range(gif.n_frames):
+            gif.seek(k)
+            durations.append(gif.info["duration"])
+    assert durations[-1] > durations[0]  # it lingers on the trained model
+    with pytest.raises(ValueError, match="a GIF needs frames >= 2"):
+        write_gif(recorder, tmp_path / "x.gif", frames=1)
+
+
+@needs_matplotlib
+def test_live_view_redraws_one_output_in_place(run, monkeypatch):
+    pytest.importorskip("IPython", reason="the live view needs IPython")
+    import IPython.display
+
+    from micrograd.live import LiveView
+
+    shown: list[tuple[str, Any]] = []
+
+    class Handle:
+        def update(self, picture: Any) -> None:
+            shown.append(("update", picture))
+
+    def display(picture: Any, display_id: bool = False) -> Handle:
+        assert display_id  # one output, kept to update
+        shown.append(("display", picture))
+        return Handle()
+
+    monkeypatch.setattr(IPython.display, "display", display)
+    X, y = data.moons(12, seed=0)
+    model = MLP(2, [3, 1], seed=1)
+    recorder = Recorder(model, X, y)
+    with LiveView(recorder, every=2) as view:
+        _train(recorder, model, X, y, steps=4)  # states 0 to 4: drawn at 0, 2 and 4
+        assert [kind for kind, _ in shown] == ["display", "update", "update"]
+        recorder.record(0.1, 1.0)  # state 5: not on the schedule...
+    assert [kind for kind, _ in shown][-1] == "update" and len(shown) == 4  # ...but on leaving
+    assert view.drawn_step == 5 and recorder.listeners == []
+    assert shown[-1][1].data.startswith(b"\x89PNG")
+    with pytest.raises(ValueError, match="every must be a whole number >= 1"):
+        LiveView(recorder, every=0)
+
+
+def test_pictures_say_what_to_install_without_matplotlib(run, monkeypatch):
+    from micrograd import live
+
+    recorder, _, _ = run
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(ModuleNotFoundError, match=re.escape("pip install 'micrograd[demos]'")):
+        live.write_gif(recorder, Path("never.gif"))
