@@ -21,6 +21,7 @@ from .engine import Value, no_grad
 from .losses import binary_cross_entropy, cross_entropy, l2, max_margin
 from .nn import MLP
 from .optim import Optimizer
+from .replay import Recorder
 
 NEEDS_DEMOS = "plotting needs matplotlib and tqdm: pip install 'micrograd[demos]'"
 
@@ -48,8 +49,9 @@ def require_demos_extra() -> None:
 
 @dataclass
 class History:
-    """What training recorded: loss (without the L2 penalty) and accuracy at every step,
-    and, when there is test data, the same on it every few steps."""
+    """What training recorded: loss (without the L2 penalty) and accuracy of the weights
+    before every step and after the last one (n steps, n + 1 entries, the last the trained
+    model's), and, when there is test data, the same on it every few steps."""
 
     loss: list[float] = field(default_factory=list)
     accuracy: list[float] = field(default_factory=list)
@@ -97,11 +99,14 @@ def train(
     alpha: float = 0.0,
     test: tuple[Sequence[Sequence[float]], Sequence[int]] | None = None,
     name: str = "training",
+    recorder: Recorder | None = None,
 ) -> History:
     """Train `model` on all of X at every step, with a progress bar; return the History.
 
     Each step is the loop from the lecture: forward pass, loss (with an L2 penalty of
-    `alpha` times the sum of squared weights), backward(), and an optimizer step.
+    `alpha` times the sum of squared weights), backward(), and an optimizer step. After the
+    last step the trained model's own loss and accuracy are measured too. `recorder`, if
+    given, records the weights at each of those states (see micrograd.replay).
     """
     history = History()
     parameters = model.parameters()
@@ -110,18 +115,27 @@ def train(
         for step in bar:
             outputs = [model(x) for x in X]  # forward pass: the graph of every output
             fit = data_loss(outputs, y, loss)
+            history.loss.append(fit.data)
+            history.accuracy.append(accuracy(outputs, y))
+            if recorder is not None:  # these weights, before the step changes them
+                recorder.record(fit.data, history.accuracy[-1])
             total = fit + l2(parameters, alpha) if alpha else fit
             optimizer.zero_grad()  # grads add up, so clear the last step's first
             total.backward()  # the chain rule fills in every weight's grad
             optimizer.step()  # gradient descent: each weight a little against its grad
-            history.loss.append(fit.data)
-            history.accuracy.append(accuracy(outputs, y))
             if test is not None and (step % test_every == 0 or step == steps - 1):
                 test_loss, test_accuracy = evaluate(model, *test, loss)
-                history.test_steps.append(step)
+                history.test_steps.append(step + 1)  # measured after the step: state step + 1
                 history.test_loss.append(test_loss)
                 history.test_accuracy.append(test_accuracy)
             bar.set_postfix_str(f"loss {fit.data:.3f}, accuracy {history.accuracy[-1]:.0%}")
+    # The trained model is the weights after the last step: measure them too, so that the
+    # last figure printed, plotted and replayed is the model's that is kept.
+    final_loss, final_accuracy = evaluate(model, X, y, loss)
+    history.loss.append(final_loss)
+    history.accuracy.append(final_accuracy)
+    if recorder is not None:
+        recorder.record(final_loss, final_accuracy)
     return history
 
 

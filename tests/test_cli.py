@@ -209,6 +209,21 @@ def test_train_writes_the_pictures_for_every_dataset(dataset, tmp_path, capsys):
 
 
 @needs_plotting
+def test_train_ends_with_the_trained_models_own_loss():
+    from micrograd import SGD
+    from micrograd.training import evaluate, load_dataset, make_model, train
+
+    X, y = load_dataset("moons", 12, None, 1)
+    model = make_model([3], 2, "relu", 1)
+    optimizer = SGD(model.parameters(), lr=0.5)
+    history = train(model, X, y, optimizer, steps=3, loss="max-margin", alpha=0.01)
+    # 3 steps, 4 states: the last is the weights after the last step, which are kept.
+    assert len(history.loss) == len(history.accuracy) == 4
+    assert (history.loss[-1], history.accuracy[-1]) == evaluate(model, X, y, "max-margin")
+    assert history.loss[-1] != history.loss[-2]
+
+
+@needs_plotting
 def test_train_is_reproducible(tmp_path, capsys):
     for _ in range(2):
         assert main(["train", *TINY_TRAINING, "--out", str(tmp_path)]) == 0
