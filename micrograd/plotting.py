@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from .engine import Value, no_grad
 from .nn import MLP
 from .optim import SGD
+from .replay import Recorder
 from .training import (
     LOSSES,
     History,
@@ -293,7 +294,11 @@ def save_graph(root: Value, path: Path, **options: Any) -> Path | None:
 
 
 def train_and_plot(args: argparse.Namespace) -> list[Path]:
-    """What `micrograd train` and demos/train_moons.py do: train, then draw three pictures."""
+    """What `micrograd train` and demos/train_moons.py do: train, then draw three pictures,
+    and the replay page and the GIF if asked for."""
+    for path in (args.replay, args.gif):  # before a minute of training, not after
+        if path is not None and not path.parent.is_dir():
+            raise FileNotFoundError(f"cannot write {path}: the folder {path.parent} does not exist")
     out = output_folder(args.out)
     X, y = load_dataset(args.data, args.points, args.noise, args.seed)
     classes = max(y) + 1
@@ -310,7 +315,13 @@ def train_and_plot(args: argparse.Namespace) -> list[Path]:
         f"(learning rate {args.lr:g}, falling to {args.lr / 10:g})"
     )
     optimizer = SGD(model.parameters(), lr=falling_rate(args.lr, args.steps))
-    history = train(model, X, y, optimizer, steps=args.steps, loss=loss, alpha=args.alpha)
+    recorder = None
+    if args.replay or args.gif:
+        title = f"{architecture(model)} on {args.data}"
+        recorder = Recorder(model, X, y, loss_name=f"{loss} loss", title=title)
+    history = train(
+        model, X, y, optimizer, steps=args.steps, loss=loss, alpha=args.alpha, recorder=recorder
+    )
     if not math.isfinite(history.loss[-1]):
         raise ValueError(
             f"training diverged: the loss is {history.loss[-1]} after {args.steps} steps; "
@@ -335,4 +346,23 @@ def train_and_plot(args: argparse.Namespace) -> list[Path]:
         ),
     ]
     graph = draw_one_point(model, X[0], y[0], out / f"{args.data}_graph.png", args.graph_depth)
-    return paths + ([graph] if graph else [])
+    paths += [graph] if graph else []
+    if recorder is not None:
+        paths += write_replay(recorder, args.replay, args.gif)
+    return paths
+
+
+def write_replay(recorder: Recorder, page: Path | None, gif: Path | None) -> list[Path]:
+    """Write the replay page and the GIF of a recorded run, those asked for."""
+    from .live import write_gif
+
+    paths = []
+    if recorder.note:
+        print(recorder.note)
+    if page is not None:
+        paths.append(recorder.write_page(page))
+        print(f"wrote {page}: the training, step by step; open it in a browser")
+    if gif is not None:
+        paths.append(write_gif(recorder, gif))
+        print(f"wrote {gif}: the boundary and the curves over training")
+    return paths

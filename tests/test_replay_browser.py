@@ -275,6 +275,22 @@ def test_replay_page_last_step_shows_the_final_loss(browser: Any, runs: dict[str
     assert shown["wrong"] == wrong == 40 - right
 
 
+def test_replay_page_last_step_shows_the_loss_the_command_printed(browser: Any, tmp_path, capsys):
+    pytest.importorskip("matplotlib", reason="micrograd train draws with matplotlib")
+    pytest.importorskip("tqdm", reason="micrograd train shows a progress bar with tqdm")
+    from micrograd.__main__ import main
+
+    page = tmp_path / "replay.html"
+    tiny = ["--points", "30", "--steps", "6", "--hidden", "5", "--resolution", "6"]
+    assert main(["train", *tiny, "--out", str(tmp_path), "--replay", str(page)]) == 0
+    printed = re.search(r"After 6 steps: (max-margin loss \d\.\d{4}),", capsys.readouterr().out)
+    assert printed is not None
+    _open(browser, page)
+    shown = _press(browser, Keys.END)
+    assert (shown["step"], shown["loss"]) == ("step 6 of 6", printed.group(1))
+    _no_errors(browser)
+
+
 def test_replay_page_boundary_agrees_with_the_trained_model(browser: Any, runs: dict[str, Run]):
     run = runs["relu"]
     shown = _open(browser, run.page, "#step=12")
