@@ -73,7 +73,7 @@ def write_gif(
     chosen = sorted({round(i * (len(states) - 1) / (count - 1)) for i in range(count)})
     # One palette per frame, without dithering: flat colours compress well in a GIF.
     images = [
-        rgba.convert("RGB").quantize(colors=64, dither=Image.Dither.NONE)
+        rgba.convert("RGB").quantize(64, Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
         for rgba in picture.frames(states, chosen)
     ]
     each = round(1000 * seconds / (len(images) + 3))
