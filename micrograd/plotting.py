@@ -296,10 +296,10 @@ def save_graph(root: Value, path: Path, **options: Any) -> Path | None:
 def train_and_plot(args: argparse.Namespace) -> list[Path]:
     """What `micrograd train` and demos/train_moons.py do: train, then draw three pictures,
     and the replay page and the GIF if asked for."""
+    out = output_folder(args.out)
     for path in (args.replay, args.gif):  # before a minute of training, not after
         if path is not None and not path.parent.is_dir():
             raise FileNotFoundError(f"cannot write {path}: the folder {path.parent} does not exist")
-    out = output_folder(args.out)
     X, y = load_dataset(args.data, args.points, args.noise, args.seed)
     classes = max(y) + 1
     loss = "max-margin" if classes == 2 else "cross-entropy"
