@@ -14,6 +14,7 @@ const bounds = { x1: data.bounds.x1, x2: data.bounds.x2 };
 const span = { x1: bounds.x1[1] - bounds.x1[0], x2: bounds.x2[1] - bounds.x2[0] };
 const aspect = span.x1 / span.x2; // the plane's width over its height, kept in every picture
 const GRID_COLUMNS = 120; // grid points across the data plot; the heat map has one pixel each
+const NEURON_STRIDE = 2; // a neuron's small map shows every other grid point
 const gridRows = Math.max(20, Math.round(GRID_COLUMNS / aspect));
 const SVG = "http://www.w3.org/2000/svg";
 const POSITIVE_OUTPUT = [47, 158, 68]; // green: a neuron's output above 0
@@ -144,20 +145,25 @@ function gridX1(i) { return bounds.x1[0] + ((i + 0.5) * span.x1) / GRID_COLUMNS;
 function gridX2(j) { return bounds.x2[0] + ((j + 0.5) * span.x2) / gridRows; }
 
 // The network on every grid point: each neuron's output (inputs included) and the score
-// that the data plot shows, with its winning class.
+// that the data plot shows, with its winning class. The same arithmetic as `forward`,
+// into arrays made once: a grid is thousands of points.
 function evaluateGrid(net) {
   const count = GRID_COLUMNS * gridRows;
   const maps = [new Float64Array(count), new Float64Array(count)];
   for (const layer of net) for (let j = 0; j < layer.size; j++) maps.push(new Float64Array(count));
   const lead = new Float64Array(count); // by how much the winning class wins
   const winner = new Uint8Array(count);
-  const x = new Float64Array(2);
+  const outputs = [new Float64Array(nin), ...net.map((layer) => new Float64Array(layer.size))];
   for (let j = 0; j < gridRows; j++) {
     for (let i = 0; i < GRID_COLUMNS; i++) {
       const at = j * GRID_COLUMNS + i;
-      x[0] = gridX1(i);
-      x[1] = gridX2(j);
-      const { outputs } = forward(net, x);
+      outputs[0][0] = gridX1(i);
+      outputs[0][1] = gridX2(j);
+      net.forEach((layer, l) => {
+        const input = outputs[l];
+        const output = outputs[l + 1];
+        for (let n = 0; n < layer.size; n++) output[n] = layer.f(weightedSum(layer.w[n], input, layer.b[n]));
+      });
       let m = 0;
       for (const a of outputs) for (let k = 0; k < a.length; k++) maps[m++][at] = a[k];
       const scores = outputs[outputs.length - 1];
@@ -178,36 +184,41 @@ function hexColor(hex) {
   return [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16));
 }
 
-function mix(color, amount) { // white mixed with `amount` of color
-  return color.map((c) => Math.round(255 + (c - 255) * amount));
-}
-
 const classColors = data.colors.map(hexColor);
+const WHITE = [255, 255, 255];
+
+// Colours are written straight into the picture's pixels: white mixed with `amount` of
+// `color`. (A new array per pixel would make the garbage collector stutter when playing.)
+function setMix(pixels, at, color, amount) {
+  for (let c = 0; c < 3; c++) pixels[at + c] = 255 + (color[c] - 255) * amount;
+  pixels[at + 3] = 255;
+}
 
 // The data plot's colour at a grid point: its class's colour, pale near the boundary and
 // strongest once the score is 1 or more past it (the max-margin loss's margin).
-function scoreColor(lead, winner) {
+function setScoreColor(pixels, at, lead, winner) {
   const sure = Math.min(1, Math.abs(lead));
-  return mix(classColors[winner % classColors.length], 0.12 + 0.45 * sure);
+  setMix(pixels, at, classColors[winner % classColors.length], 0.12 + 0.45 * sure);
 }
 
-function neuronColor(value, largest) {
-  if (!(largest > 0) || value === 0) return [255, 255, 255];
+function setNeuronColor(pixels, at, value, largest) {
+  if (!(largest > 0) || value === 0) return setMix(pixels, at, WHITE, 0);
   const t = Math.min(1, Math.abs(value) / largest);
-  return mix(value > 0 ? POSITIVE_OUTPUT : NEGATIVE_OUTPUT, 0.9 * t);
+  setMix(pixels, at, value > 0 ? POSITIVE_OUTPUT : NEGATIVE_OUTPUT, 0.9 * t);
 }
 
-function paint(canvas, colorAt) {
-  canvas.width = GRID_COLUMNS;
-  canvas.height = gridRows;
+// Paint a picture of the grid, every `stride`-th point across and up, one pixel each.
+function paint(canvas, stride, setColor) {
+  const width = Math.ceil(GRID_COLUMNS / stride);
+  const height = Math.ceil(gridRows / stride);
+  canvas.width = width;
+  canvas.height = height;
   const context = canvas.getContext("2d");
-  const image = context.createImageData(GRID_COLUMNS, gridRows);
-  for (let j = 0; j < gridRows; j++) {
-    for (let i = 0; i < GRID_COLUMNS; i++) {
-      const color = colorAt(j * GRID_COLUMNS + i);
-      const pixel = 4 * ((gridRows - 1 - j) * GRID_COLUMNS + i); // row 0 is the top
-      image.data.set(color, pixel);
-      image.data[pixel + 3] = 255;
+  const image = context.createImageData(width, height);
+  for (let j = 0; j < height; j++) {
+    for (let i = 0; i < width; i++) {
+      const pixel = 4 * ((height - 1 - j) * width + i); // row 0 is the top
+      setColor(image.data, pixel, stride * j * GRID_COLUMNS + stride * i);
     }
   }
   context.putImageData(image, 0, 0);
@@ -368,7 +379,9 @@ function layoutPlot() {
 }
 
 function drawPlot(grid, pass) {
-  paint(plot.heat, (at) => scoreColor(grid.lead[at], grid.winner[at]));
+  paint(plot.heat, 1, (pixels, at, point) => {
+    setScoreColor(pixels, at, grid.lead[point], grid.winner[point]);
+  });
   document.getElementById("boundary").setAttribute("d", boundaryPath(grid));
   plot.marks.replaceChildren();
   let wrong = 0;
@@ -413,8 +426,9 @@ function layoutNetwork() {
   }
   const titleLines = Math.max(...names.map((lines) => lines.filter(Boolean).length));
   const top = 18 * titleLines + 8;
-  // Boxes as big as the room allows, up to 40 pixels high, in the plane's shape.
-  const room = Math.min(innerHeight * 0.72, 40 * 1.35 * most + top + 10);
+  // Boxes as big as the window's height allows (but never tiny), up to 40 pixels high,
+  // in the plane's shape.
+  const room = Math.min(Math.max(460, innerHeight - 270), 40 * 1.35 * most + top + 10);
   const size = Math.max(10, Math.min(40, (room - top - 10) / (1.35 * most)));
   const boxWidth = size * Math.min(aspect, 1.6);
   const height = top + 1.35 * size * most + 10;
@@ -463,11 +477,15 @@ function drawNetwork(net, grid) {
   boxes.forEach((column, c) => column.forEach((box) => {
     const map = grid.maps[m++];
     if (c === outputColumn && column.length === 1) {
-      paint(scratch, (at) => scoreColor(map[at], map[at] > 0 ? 1 : 0));
+      paint(scratch, NEURON_STRIDE, (pixels, at, point) => {
+        setScoreColor(pixels, at, map[point], map[point] > 0 ? 1 : 0);
+      });
     } else {
       let largest = 0;
       for (const v of map) largest = Math.max(largest, Math.abs(v));
-      paint(scratch, (at) => neuronColor(map[at], largest));
+      paint(scratch, NEURON_STRIDE, (pixels, at, point) => {
+        setNeuronColor(pixels, at, map[point], largest);
+      });
     }
     context.imageSmoothingEnabled = true;
     context.drawImage(scratch, box.x, box.y, box.w, box.h);
@@ -751,7 +769,7 @@ addEventListener("resize", () => {
   resizing = setTimeout(layout, 100);
 });
 document.getElementById("largest-weight").textContent =
-  `the thickest: |w| = ${formatNumber(largestWeight)}, the largest in the run`;
+  `the thickest: |w| = ${formatNumber(largestWeight)}, the run's largest`;
 document.getElementById("loss-title").textContent = data.lossName;
 if (data.note) {
   const note = document.getElementById("note");
