@@ -105,7 +105,6 @@ class Recorder:
         max_states: int | None = None,
     ) -> None:
         self.layers = _layers_of(model)
-        self.model = model
         self.X = _points(X)
         self.y = _labels(y, len(self.X), self.classes)
         self.loss_name = str(loss_name)

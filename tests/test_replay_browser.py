@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import html
 import math
+import random
 import re
 import shutil
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -260,6 +262,49 @@ def test_replay_page_numbers_match_python_for_other_networks(browser: Any, runs,
         for key, value in shown.items():
             assert value == pytest.approx(expected[key], rel=1e-12, abs=1e-12), key
     _no_errors(browser)
+
+
+def _plain_sum(items: list[float], start: float) -> float:
+    """sum(items, start) before Python 3.12: one addition after another."""
+    total = start
+    for item in items:
+        total += item
+    return total
+
+
+def _compensated_sum(items: list[float], start: float) -> float:
+    """sum(items, start) of Python 3.12 and later, as CPython's C loop does it (Neumaier)."""
+    total, compensation = start, 0.0
+    for item in items:
+        t = total + item
+        if abs(total) >= abs(item):
+            compensation += (total - t) + item
+        else:
+            compensation += (item - t) + total
+        total = t
+    return total + compensation if compensation and math.isfinite(compensation) else total
+
+
+def test_replay_page_adds_as_each_python_does(browser: Any, runs: dict[str, Run]):
+    # The page adds a neuron's products as the Python that trained it: plainly before 3.12,
+    # with CPython's compensation since. The hard cases: big terms that cancel.
+    _open(browser, runs["relu"].page)
+    rng = random.Random(7)
+    differ = 0
+    for _ in range(200):
+        n = rng.randint(1, 20)
+        w = [rng.choice([1e16, -1e16, 1.0, -3.3, 1e-8]) * rng.random() for _ in range(n)]
+        x = [rng.uniform(-2, 2) for _ in range(n)]
+        b = rng.choice([0.0, 1e17, -0.1])
+        products = [wk * xk for wk, xk in zip(w, x)]
+        plain, compensated = browser.execute_script(
+            "return [plainSum(...arguments), compensatedSum(...arguments)]", w, x, b
+        )
+        assert plain == _plain_sum(products, b)
+        assert compensated == _compensated_sum(products, b)
+        assert sum(products, b) == (compensated if sys.version_info >= (3, 12) else plain)
+        differ += plain != compensated
+    assert differ > 50  # the two rules really do give different bits here
 
 
 def test_replay_page_last_step_shows_the_final_loss(browser: Any, runs: dict[str, Run]):
