@@ -8,12 +8,15 @@ interleaving half-moons of points apart. Every step is the loop that all network
 the forward pass computes a score for every point, the max-margin loss says how wrong the
 scores are, backward() finds each weight's grad by the chain rule, and gradient descent
 moves every weight a little against its grad. A progress bar shows the loss falling and the
-accuracy rising. Then three pictures are written into out/:
+accuracy rising. Then three pictures, a page and a GIF are written into out/:
 
 - moons_boundary.png: the decision boundary, a curve no straight line could make;
 - moons_curves.png: the loss and the accuracy at every step;
 - moons_graph.png: the graph of the trained model on one point, each value with its data
-  and its grad, so you can see which weights push the score up (blue) or down (orange).
+  and its grad, so you can see which weights push the score up (blue) or down (orange);
+- moons_replay.html: the training replayed step by step (open it in a browser): the
+  boundary, every neuron's output over the plane, a point's values and grads at each step;
+- moons_training.gif: the boundary and the curves over training, for slides.
 
 Training and plotting are shared with the command line (`micrograd train`): both call
 `train_and_plot` in micrograd/cli/training.py.
@@ -31,9 +34,12 @@ from micrograd.cli.training import train_and_plot
 def main(argv: list[str] | None = None) -> list[Path]:
     """Train on the moons and write the pictures; returns their paths."""
     parser = demo_parser(__doc__, "python demos/train_moons.py --steps 300 --out out/")
-    # The options of `micrograd train`, but always on the moons.
+    # The options of `micrograd train`, but always on the moons, with a replay and a GIF.
     add_options(parser, TRAIN_OPTIONS.replace("data ", ""), data="moons")
-    return train_and_plot(parser.parse_args(argv))
+    args = parser.parse_args(argv)
+    args.replay = args.replay or args.out / "moons_replay.html"
+    args.gif = args.gif or args.out / "moons_training.gif"
+    return train_and_plot(args)
 
 
 if __name__ == "__main__":

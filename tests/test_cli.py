@@ -5,6 +5,7 @@ and exit status 2, never a traceback; and `python -m micrograd` runs for real.""
 from __future__ import annotations
 
 import importlib
+import json
 import shutil
 import subprocess
 import sys
@@ -205,6 +206,46 @@ def test_train_writes_the_pictures_for_every_dataset(dataset, tmp_path, capsys):
         assert_picture(out / f"{dataset}_{name}.png")
     if CAN_RENDER:
         assert_picture(out / f"{dataset}_graph.png")
+
+
+@needs_plotting
+def test_train_ends_with_the_trained_models_own_loss():
+    from micrograd import SGD
+    from micrograd.cli.training import evaluate, load_dataset, make_model, train
+
+    X, y = load_dataset("moons", 12, None, 1)
+    model = make_model([3], 2, "relu", 1)
+    optimizer = SGD(model.parameters(), lr=0.5)
+    history = train(model, X, y, optimizer, steps=3, loss="max-margin", alpha=0.01)
+    # 3 steps, 4 states: the last is the weights after the last step, which are kept.
+    assert len(history.loss) == len(history.accuracy) == 4
+    assert (history.loss[-1], history.accuracy[-1]) == evaluate(model, X, y, "max-margin")
+    assert history.loss[-1] != history.loss[-2]
+
+
+@needs_plotting
+def test_train_writes_a_replay_page_and_a_gif(tmp_path, capsys):
+    page, gif = tmp_path / "replay.html", tmp_path / "training.gif"
+    arguments = ["train", *TINY_TRAINING, "--out", str(tmp_path), "--replay", str(page)]
+    assert main([*arguments, "--gif", str(gif)]) == 0
+    printed = capsys.readouterr().out
+    assert f"wrote {page}: the training, step by step; open it in a browser" in printed
+    assert f"wrote {gif}: the boundary and the curves over training" in printed
+    assert gif.read_bytes().startswith(b"GIF89a")
+    # The page's last state is the trained model, whose loss the command printed.
+    text = page.read_text(encoding="utf-8")
+    states = json.loads(text.split('id="replay-data">')[1].split("</script>")[0])["states"]
+    assert [state["step"] for state in states] == [0, 1, 2]
+    assert f"max-margin loss {states[-1]['loss']:.4f}, training accuracy" in printed
+
+
+def test_train_refuses_a_replay_into_a_missing_folder(tmp_path, capsys):
+    missing = tmp_path / "nowhere" / "replay.html"
+    arguments = ["train", *TINY_TRAINING, "--out", str(tmp_path), "--replay", str(missing)]
+    assert main(arguments) == 2
+    line = one_error_line(capsys.readouterr().err, "micrograd train")
+    assert f"cannot write {missing}: the folder {missing.parent} does not exist" in line
+    assert list(tmp_path.iterdir()) == []  # refused before training, nothing written
 
 
 @needs_plotting

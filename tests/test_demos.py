@@ -33,9 +33,10 @@ def load(name: str) -> ModuleType:
 def test_train_moons_writes_boundary_curves_and_graph(tmp_path, capsys):
     paths = load("train_moons").main([*TINY, "--hidden", "4", "--out", str(tmp_path)])
     names = ["moons_boundary.png", "moons_curves.png"] + (["moons_graph.png"] if CAN_RENDER else [])
-    assert [p.name for p in paths] == names
-    for path in paths:
+    assert [p.name for p in paths] == [*names, "moons_replay.html", "moons_training.gif"]
+    for path in paths[:-2]:
         assert_picture(path)
+    assert paths[-1].read_bytes().startswith(b"GIF89a")
     printed = capsys.readouterr().out
     assert "Training MLP(2 -> 4 relu -> 1 linear) with 17 parameters" in printed
     assert "After 3 steps: max-margin loss" in printed
@@ -47,6 +48,10 @@ def test_train_moons_defaults_are_the_classic_demo(monkeypatch):
     args = demo.main([])
     assert (args.data, args.hidden, args.activation, args.steps) == ("moons", [16, 16], "relu", 100)
     assert (args.lr, args.alpha, args.points, args.out) == (1.0, 1e-4, 100, Path("out"))
+    assert (args.replay, args.gif) == (
+        Path("out/moons_replay.html"),
+        Path("out/moons_training.gif"),
+    )
 
 
 def test_neuron_prints_every_value_and_grad(tmp_path, capsys):

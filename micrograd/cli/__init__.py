@@ -234,8 +234,9 @@ def parse_assignments(items: Sequence[str]) -> dict[str, float]:
 TRAIN_DESCRIPTION = """\
 Train an MLP on a built-in 2-D dataset with gradient descent, then write three pictures
 into the output folder: the decision boundary with the data points, the loss and accuracy
-curves, and the graph of the model on one point. Two classes are learned with the
-max-margin loss and one output; more classes with cross-entropy, one output per class."""
+curves, and the graph of the model on one point; with --replay, a web page that replays the
+training step by step, and with --gif, an animated GIF of it. Two classes are learned with
+the max-margin loss and one output; more classes with cross-entropy, one output per class."""
 
 
 def _add_train_command(add_parser: Callable[..., Parser]) -> None:
@@ -247,6 +248,7 @@ def _add_train_command(add_parser: Callable[..., Parser]) -> None:
             "examples:\n"
             "  micrograd train --data moons --hidden 16,16 --steps 100 --out out/\n"
             "  micrograd train --data spiral --hidden 32,32 --steps 200\n"
+            "  micrograd train --replay replay.html --gif training.gif # watch it learn\n"
             "  micrograd train --data circles --hidden '' # no hidden layer: a linear model"
         ),
         formatter_class=HelpFormatter,

@@ -170,6 +170,18 @@ OPTIONS: dict[str, dict[str, Any]] = {
         "metavar": "K",
         "help": "how many ops back from the output the graph picture goes",
     },
+    "replay": {
+        "type": Path,
+        "metavar": "PAGE.html",
+        "help": "also write a web page that replays the training step by step",
+    },
+    "gif": {
+        "type": Path,
+        "metavar": "PATH.gif",
+        "help": "also write an animated GIF of the boundary and the curves over training",
+    },
 }
 
-TRAIN_OPTIONS = "data hidden activation steps lr alpha points noise seed out resolution graph-depth"
+TRAIN_OPTIONS = (
+    "data hidden activation steps lr alpha points noise seed out resolution graph-depth replay gif"
+)

@@ -34,6 +34,7 @@ from ..viz.plots import (
     plot_curves,
     require_demos_extra,
 )
+from ..viz.replay import Recorder
 
 # The losses `train` knows, and what plots call them.
 LOSSES = {
@@ -95,12 +96,15 @@ def train(
     alpha: float = 0.0,
     test: tuple[Sequence[Sequence[float]], Sequence[int]] | None = None,
     name: str = "training",
+    recorder: Recorder | None = None,
 ) -> History:
     """Train `model` on all of X at every step, with a progress bar; return the History.
 
     Each step is the loop from the lecture: forward pass, loss (with an L2 penalty of
     `alpha` times the sum of squared weights), backward(), and an optimizer step. The
-    graph of the forward pass and loss is built once and re-run at every step.
+    graph of the forward pass and loss is built once and re-run at every step. `recorder`, if
+    given, records the weights before every update and the trained model's (see
+    micrograd.viz.replay).
     """
     history = History()
     parameters = model.parameters()
@@ -116,6 +120,8 @@ def train(
             graph.backward()  # the chain rule fills in every weight's grad
             history.loss.append(fit.data)
             history.accuracy.append(accuracy(outputs, y))
+            if recorder is not None:  # these weights, before the step changes them
+                recorder.record(fit.data, history.accuracy[-1])
             if test is not None and step % test_every == 0:
                 _record_test(history, step, model, test, loss)
             optimizer.step()  # gradient descent: each weight a little against its grad
@@ -124,6 +130,8 @@ def train(
     graph.forward()
     history.loss.append(fit.data)
     history.accuracy.append(accuracy(outputs, y))
+    if recorder is not None:
+        recorder.record(fit.data, history.accuracy[-1])
     if test is not None:
         _record_test(history, steps, model, test, loss)
     return history
@@ -198,10 +206,14 @@ def _progress_bar(steps: int, name: str) -> Iterator[Any]:
 
 
 def train_and_plot(args: argparse.Namespace) -> list[Path]:
-    """What `micrograd train` and demos/train_moons.py do: train, then draw three pictures.
+    """What `micrograd train` and demos/train_moons.py do: train, then draw three pictures,
+    and the replay page and the GIF if asked for.
 
     `args` holds the options of `TRAIN_OPTIONS` (micrograd.cli.options), as parsed."""
     out = output_folder(args.out)
+    for path in (args.replay, args.gif):  # before a minute of training, not after
+        if path is not None and not path.parent.is_dir():
+            raise FileNotFoundError(f"cannot write {path}: the folder {path.parent} does not exist")
     X, y = load_dataset(args.data, args.points, args.noise, args.seed)
     classes = max(y) + 1
     loss = "max-margin" if classes == 2 else "cross-entropy"
@@ -217,7 +229,13 @@ def train_and_plot(args: argparse.Namespace) -> list[Path]:
         f"(learning rate {args.lr:g}, falling to {args.lr / 10:g})"
     )
     optimizer = SGD(model.parameters(), lr=falling_rate(args.lr, args.steps))
-    history = train(model, X, y, optimizer, steps=args.steps, loss=loss, alpha=args.alpha)
+    recorder = None
+    if args.replay or args.gif:
+        title = f"{architecture(model)} on {args.data}"
+        recorder = Recorder(model, X, y, loss_name=LOSSES[loss], title=title)
+    history = train(
+        model, X, y, optimizer, steps=args.steps, loss=loss, alpha=args.alpha, recorder=recorder
+    )
     if not math.isfinite(history.loss[-1]):
         raise ValueError(
             f"training diverged: the loss is {history.loss[-1]} after {args.steps} steps; "
@@ -242,4 +260,23 @@ def train_and_plot(args: argparse.Namespace) -> list[Path]:
         ),
     ]
     graph = draw_one_point(model, X[0], y[0], out / f"{args.data}_graph.png", args.graph_depth)
-    return paths + ([graph] if graph else [])
+    paths += [graph] if graph else []
+    if recorder is not None:
+        paths += write_replay(recorder, args.replay, args.gif)
+    return paths
+
+
+def write_replay(recorder: Recorder, page: Path | None, gif: Path | None) -> list[Path]:
+    """Write the replay page and the GIF of a recorded run, those asked for."""
+    from ..viz.live import write_gif
+
+    paths = []
+    if recorder.note:
+        print(recorder.note)
+    if page is not None:
+        paths.append(recorder.write_page(page))
+        print(f"wrote {page}: the training, step by step; open it in a browser")
+    if gif is not None:
+        paths.append(write_gif(recorder, gif))
+        print(f"wrote {gif}: the boundary and the curves over training")
+    return paths

@@ -3,9 +3,9 @@ accuracy curves, and the graph of a model on one point, sized for a projector.
 
 Every function takes plain arguments (models, points, paths), so a notebook can call it as
 the command line does. matplotlib is imported only inside the functions that draw; the
-library never imports this module. Figures are made with matplotlib's `Figure`, not pyplot, so they need no screen and
-select no backend, and the projector style holds only while a picture is drawn: a notebook
-that calls these functions keeps its own backend and settings.
+library never imports this module. Figures are made with matplotlib's `Figure`, not pyplot,
+so they need no screen and select no backend, and the projector style holds only while a
+picture is drawn: a notebook that calls these functions keeps its own backend and settings.
 """
 
 from __future__ import annotations
