@@ -746,13 +746,14 @@ def _only_this_pass(values: list[Value]) -> Iterator[None]:
     if not any(map(_grad_of, values)):  # the usual case: nothing to set aside
         yield
         return
-    earlier = [node.grad for node in values]
-    for node in values:
+    carrying = [node for node in values if node.grad]  # often a few: a re-run's constants
+    earlier = [node.grad for node in carrying]
+    for node in carrying:
         node.grad = 0.0
     try:
         yield
     finally:
-        for node, grad in zip(values, earlier):
+        for node, grad in zip(carrying, earlier):
             node.grad += grad
 
 
