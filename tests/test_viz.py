@@ -726,6 +726,65 @@ def test_drawing_is_a_graphviz_digraph_that_keeps_its_extras_when_copied():
     assert repr(drawing) == "<Drawing of 10 values; save(drawing, 'graph.svg') writes it to a file>"
 
 
+def test_drawing_render_pipe_and_view_without_graphviz_give_the_install_hint(
+    programs: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # graphviz's own methods would raise its ExecutableNotFound, with no word of graphviz-pure.
+    opened: list[object] = []
+    monkeypatch.setattr(graphviz, "view", lambda *args, **kwargs: opened.append(args))
+    drawing, folder = draw_dot(_neuron()), programs.parent
+    for call in (
+        drawing.pipe,
+        lambda: drawing.render(directory=folder),
+        lambda: drawing.view(directory=folder),
+        lambda: drawing.render(outfile=folder / "o.png"),
+    ):
+        with pytest.raises(GraphvizNotFoundError, match="pip install graphviz-pure"):
+            call()
+    assert sorted(p.name for p in folder.iterdir()) == ["bin"]  # nothing written
+    assert opened == []
+
+
+@needs_sh
+def test_drawing_render_pipe_and_view_use_graphviz_pure_when_dot_is_missing(
+    programs: Path, monkeypatch: pytest.MonkeyPatch
+):
+    log = programs / "calls.log"
+    _program(programs, "graphviz-pure", f'echo "$@" >> "{log}"\necho "picture $1"')
+    opened: list[tuple[object, object]] = []
+    monkeypatch.setattr(graphviz, "view", lambda path, quiet: opened.append((path, quiet)))
+    folder = programs.parent
+    drawing = draw_dot(_neuron(), format="png")
+    assert drawing.pipe() == b"picture -Tpng\n"
+    assert drawing.pipe(format="pdf", encoding="ascii") == "picture -Tpdf\n"
+    rendered = drawing.render(directory=folder)
+    assert rendered == str(folder / "Drawing.gv.png")  # graphviz's names, from the class
+    assert (folder / "Drawing.gv.png").read_bytes() == b"picture -Tpng\n"
+    assert (folder / "Drawing.gv").read_text() == drawing.source
+    assert drawing.render(folder / "o", format="svg", cleanup=True) == str(folder / "o.svg")
+    assert not (folder / "o").exists()
+    assert drawing.render(outfile=folder / "n.pdf") == str(folder / "n.pdf")
+    assert (folder / "n.pdf").read_bytes() == b"picture -Tpdf\n"
+    assert (folder / "n.gv").read_text() == drawing.source
+    assert drawing.view(folder / "v", quiet_view=True) == str(folder / "v.png")
+    assert opened == [(folder / "v.png", True)]
+    calls = ["-Tpng", "-Tpdf", "-Tpng", "-Tsvg", "-Tpdf", "-Tpng", ""]
+    assert log.read_text().split("\n") == calls
+    with pytest.raises(ValueError, match=r"does not take engine=, renderer="):
+        drawing.render(engine="neato", renderer="cairo")
+    with pytest.raises(ValueError, match=r"format must be one that Graphviz writes, .* got 'gif2'"):
+        drawing.pipe(format="gif2")
+
+
+@needs_sh
+def test_drawing_render_stops_graphviz_after_the_timeout(programs: Path):
+    _program(programs, "dot", f'exec "{SLEEP}" 10')
+    drawing = draw_dot(_neuron(), timeout=0.2)
+    for call in (drawing.pipe, lambda: drawing.render(directory=programs.parent)):
+        with pytest.raises(RenderError, match=r"dot took longer than timeout=0.2 seconds"):
+            call()
+
+
 # ------------------------------------------------------------------ draw_mlp
 
 
