@@ -13,6 +13,7 @@ import stat
 import sys
 import time
 import xml.etree.ElementTree as ET
+from itertools import pairwise
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -501,6 +502,77 @@ def test_hostile_labels_render_literally(
 # ------------------------------------------------------------------ rendering
 
 
+def _points(shape: ET.Element) -> list[tuple[float, float]]:
+    """The corners of a polygon, or of the box around an ellipse, in an SVG."""
+    if shape.tag == f"{SVG}ellipse":
+        cx, cy, rx, ry = (float(shape.get(k, "0")) for k in ("cx", "cy", "rx", "ry"))
+        return [(cx - rx, cy - ry), (cx + rx, cy + ry)]
+    pairs = (point.split(",") for point in (shape.get("points") or "").split())
+    return [(float(x), float(y)) for x, y in pairs]
+
+
+def texts_outside_their_boxes(svg: str) -> list[str]:
+    """Each text of a node that crosses the edge of the smallest box or oval around it,
+    and each text of the legend that runs into the next item or off the picture, measured
+    by the width that its `textLength` gives it in any font. A text without one has the
+    width of whatever font draws it: it counts as crossing."""
+    root = ET.fromstring(svg)
+    width = float(root.get("viewBox", "0 0 0 0").split()[2])
+    crossing = []
+
+    def extent(text: ET.Element) -> tuple[float, float]:
+        x, length = float(text.get("x", "0")), float(text.get("textLength", "nan"))
+        start = {"start": x, "middle": x - length / 2, "end": x - length}[text.get("text-anchor")]
+        return start, start + length
+
+    for group in root.iter(f"{SVG}g"):
+        shapes = [_points(s) for s in group if s.tag in (f"{SVG}polygon", f"{SVG}ellipse")]
+        texts = [t for t in group if t.tag == f"{SVG}text"]
+        if group.get("class") == "node":
+            for text in texts:
+                left, right = extent(text)
+                x, y = float(text.get("x", "0")), float(text.get("y", "0"))
+                around = [
+                    (min(p[0] for p in s), max(p[0] for p in s))
+                    for s in shapes
+                    if min(p[0] for p in s) <= x <= max(p[0] for p in s)
+                    and min(p[1] for p in s) <= y <= max(p[1] for p in s)
+                ]
+                if not around:  # a node without a border: a column's title, say
+                    continue
+                low, high = min(around, key=lambda box: box[1] - box[0])
+                if not low - 0.5 <= left <= right <= high + 0.5:
+                    crossing.append(f"{text.text!r}: {left:.1f}..{right:.1f} in {low}..{high}")
+        elif group.get("class") == "graph":  # the legend: swatches and texts in a row
+            # shapes[0] is the background; each swatch is drawn twice, filled and outlined.
+            swatches = {(min(p[0] for p in s), max(p[0] for p in s), "swatch") for s in shapes[1:]}
+            row = sorted([(*extent(text), text.text) for text in texts] + list(swatches))
+            for (_, right, name), (left, _, _) in pairwise([*row, (width, width, "")]):
+                if not right <= left + 0.5:
+                    crossing.append(f"{name!r} ends at {right:.1f}, the next item starts at {left}")
+    return crossing
+
+
+@pytest.mark.parametrize("graphviz_program", ["graphviz-pure"], indirect=True)
+def test_fallback_svg_keeps_every_text_inside_its_box(graphviz_program: str):
+    model = MLP(2, [2, 1], seed=0)
+    out = model([Value(0.5, label="x1"), Value(-1.0, label="x2")])
+    assert isinstance(out, Value)
+    out.backward()
+    drawings = [
+        draw_dot(_neuron(), show_local_grads=True),
+        draw_dot(_neuron(), rankdir="TB", color="grad"),
+        draw_dot(out, model=model),
+        draw_mlp(model),
+    ]
+    for drawing in drawings:
+        svg = render(drawing.source, "svg").decode()
+        assert svg.count("<text ") == svg.count(' lengthAdjust="spacingAndGlyphs"') > 5
+        assert texts_outside_their_boxes(svg) == []
+        # What Jupyter shows is the same picture.
+        assert drawing._repr_mimebundle_()["image/svg+xml"] == svg
+
+
 @needs_dot
 def test_render_svg_with_dot_shows_every_value():
     svg = render(draw_dot(_neuron(), show_local_grads=True).source, "svg").decode()
@@ -573,8 +645,13 @@ def test_graphviz_pure_is_used_when_dot_is_missing(programs: Path):
     log = programs / "calls.log"
     _program(programs, "graphviz-pure", f'echo "$@" >> "{log}"\nexec "{DOT}" "$@"')
     assert find_graphviz() == str(programs / "graphviz-pure")
-    assert render(draw_dot(_neuron()).source, "svg").startswith(b"<?xml")
-    assert log.read_text() == "-Tsvg\n"
+    svg = render(draw_dot(_neuron()).source, "svg")
+    assert svg.startswith(b"<?xml")
+    # The SVG, then the layout as JSON, for the width of each text: see the next test.
+    assert log.read_text() == "-Tsvg\n-Tjson\n"
+    assert svg.count(b"<text ") == svg.count(b' lengthAdjust="spacingAndGlyphs"') > 30
+    assert render(draw_dot(_neuron()).source, "png").startswith(b"\x89PNG")
+    assert log.read_text() == "-Tsvg\n-Tjson\n-Tpng\n"
 
 
 @needs_sh
@@ -768,7 +845,7 @@ def test_drawing_render_pipe_and_view_use_graphviz_pure_when_dot_is_missing(
     assert (folder / "n.gv").read_text() == drawing.source
     assert drawing.view(folder / "v", quiet_view=True) == str(folder / "v.png")
     assert opened == [(folder / "v.png", True)]
-    calls = ["-Tpng", "-Tpdf", "-Tpng", "-Tsvg", "-Tpdf", "-Tpng", ""]
+    calls = ["-Tpng", "-Tpdf", "-Tpng", "-Tsvg", "-Tjson", "-Tpdf", "-Tpng", ""]
     assert log.read_text().split("\n") == calls
     with pytest.raises(ValueError, match=r"does not take engine=, renderer="):
         drawing.render(engine="neato", renderer="cairo")

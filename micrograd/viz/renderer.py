@@ -11,11 +11,15 @@ same road as `save()`.
 
 from __future__ import annotations
 
+import html
+import json
 import os
+import re
 import shutil
 import subprocess
 import sysconfig
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -208,7 +212,11 @@ def render(source: str, fmt: str, timeout: float = DEFAULT_TIMEOUT) -> bytes:
     timeout = _check_timeout(timeout)
     program = find_graphviz()
     deadline = time.monotonic() + timeout
-    return _run(program, source, fmt, timeout, deadline)
+    image = _run(program, source, fmt, timeout, deadline)
+    if fmt == "svg" and Path(program).stem == "graphviz-pure":
+        layout = _run(program, source, "json", timeout, deadline)
+        image = _fit_text(image, layout)
+    return image
 
 
 def _run(program: str, source: str, fmt: str, timeout: float, deadline: float) -> bytes:
@@ -235,6 +243,53 @@ def _run(program: str, source: str, fmt: str, timeout: float, deadline: float) -
         )
     output: bytes = done.stdout
     return output
+
+
+# <text ... x="12.5" y="-30" ...>words</text>, as Graphviz writes each piece of text in SVG.
+_SVG_TEXT = re.compile(rb'<text ([^>]*?)x="([-\d.]+)" y="([-\d.]+)"([^>]*)>([^<]*)</text>')
+
+
+def _fit_text(svg: bytes, layout: bytes) -> bytes:
+    """`svg` with each text given the width that Graphviz made room for, from `layout`
+    (the same graph as `-Tjson`), so that no font can spill it out of its box.
+
+    Graphviz sizes every box for the width its text has in the font it measured; a browser
+    then draws the text in whatever font it has. graphviz-pure measures Helvetica, and where
+    a browser has no Helvetica (most Linux machines) its stand-in is some 15% wider: the text
+    would cross its box. `textLength` makes the browser squeeze or stretch it to the width
+    measured. Texts not found in `layout`, or all of them if it is not JSON, are left as
+    they are: a text that may spill is better than no picture.
+    """
+    try:
+        texts = list(_texts(json.loads(layout)))
+    except ValueError:
+        return svg
+    widths = {(text.replace("\xa0", " "), round(x, 2), round(-y, 2)): w for text, x, y, w in texts}
+
+    def fitted(match: re.Match[bytes]) -> bytes:
+        before, x, y, after, escaped = match.groups()
+        text = html.unescape(escaped.decode("utf-8")).replace("\xa0", " ")
+        width = widths.get((text, round(float(x), 2), round(float(y), 2)))
+        if width is None or b"textLength" in after:
+            return match.group(0)
+        length = f' textLength="{width:g}" lengthAdjust="spacingAndGlyphs"'.encode()
+        return b'<text %sx="%s" y="%s"%s%s>%s</text>' % (before, x, y, after, length, escaped)
+
+    return _SVG_TEXT.sub(fitted, svg)
+
+
+def _texts(layout: Any) -> Iterator[tuple[str, float, float, float]]:
+    """Each text drawn in a `-Tjson` layout: its text, where it is anchored, its width."""
+    stack: list[Any] = [layout]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item.get("op") == "T":
+                x, y = item["pt"]
+                yield item["text"], float(x), float(y), float(item["width"])
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def find_graphviz() -> str:
