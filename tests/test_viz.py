@@ -1002,3 +1002,27 @@ def test_tree_rejects_what_is_not_a_value_or_a_depth():
         tree([Value(1.0)])  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"tree: depth must be None .*, got 1.5"):
         tree(Value(1.0), depth=1.5)  # type: ignore[arg-type]
+
+
+def test_tree_shows_itself_as_text_at_the_prompt_and_in_notebooks():
+    o = _neuron()
+    text = tree(o)
+    expected = "\n".join(
+        [
+            "o = tanh        data  0.7071  grad  1.0000",
+            "└─ n = +        data  0.8814  grad  0.5000",
+            "   ├─ +         data -6.0000  grad  0.5000",
+        ]
+    )
+    # The REPL and a notebook's last line show repr(): the lines themselves, not '...\n...'.
+    assert repr(text).startswith(expected + "\n")
+    assert repr(o.tree(depth=1)) == tree(o, depth=1) == str(tree(o, depth=1))
+    # Still a string in every other way: print, ==, +, str methods, f-strings.
+    assert isinstance(text, str) and text == str(text) and text.startswith(expected)
+    assert type(text + "!") is str and f"{text}" == str(text)
+
+
+def test_tree_shows_itself_as_text_in_ipython():
+    pretty = pytest.importorskip("IPython.lib.pretty", reason="IPython is not installed")
+    text = tree(_neuron())
+    assert pretty.pretty(text) == str(text)  # what Jupyter puts under a cell

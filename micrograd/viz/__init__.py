@@ -38,7 +38,7 @@ from .renderer import (
     find_graphviz,
     render,
 )
-from .text import tree, visible
+from .text import TextView, tree, visible
 
 __all__ = [
     "COLOR_MODES",
@@ -60,6 +60,7 @@ __all__ = [
     "MLPLike",
     "NeuronLike",
     "RenderError",
+    "TextView",
     "draw_dot",
     "draw_mlp",
     "find_graphviz",
