@@ -54,6 +54,16 @@ OP_FILL = "#eeeeee"
 FONT = "Helvetica"
 
 
+class GraphTooBigError(ValueError):
+    """A drawing was asked for more values than `max_nodes`: a request to change, so it
+    raises, even in a notebook. The message says how big the graph is and what fits."""
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython and Jupyter show this instead of the traceback: the message is the news,
+        # and twenty lines of draw_dot's insides would bury it.
+        return [f"{type(self).__name__}: {self}"]
+
+
 # What the drawings read from a model; micrograd.nn's MLP, Layer and Neuron fit.
 class NeuronLike(Protocol):
     @property
@@ -105,7 +115,8 @@ def draw_dot(
     show_local_grads: write each op's local_grad on the arrow from its input.
     color: "role" fills inputs, parameters and the output; "grad" fills by the grad's
         sign (blue +, orange -) and size (stronger = larger); None leaves all white.
-    max_nodes: refuse graphs with more values than this: they are unreadable.
+    max_nodes: refuse graphs with more values than this (a GraphTooBigError, which is a
+        ValueError, that says which depth= fits): they are unreadable.
     depth: draw only the values within `depth` ops of the root; a dashed oval marks
         where inputs were left out.
     model: the MLP the graph came from; its parameters are coloured as such, and the
@@ -223,7 +234,7 @@ def _values_to_draw(
     if depth is not None:
         order = [node for node in order if distance[node] <= depth]
     if len(order) > max_nodes:
-        raise ValueError(_too_many_values_message(distance, len(order), max_nodes, depth))
+        raise GraphTooBigError(_too_many_values_message(distance, len(order), max_nodes, depth))
     drawn = set(order)
     hidden = {}
     for node in order:
@@ -258,10 +269,9 @@ def _too_many_values_message(
         fitting_depth = k
     which = "this graph has" if depth is None else f"with depth={depth} this graph still has"
     return (
-        f"draw_dot: {which} {count} values, more than max_nodes={max_nodes}; a picture "
-        f"that big is unreadable and slow to lay out. Pass max_nodes={count} to draw it all, "
-        f"or depth={fitting_depth} to draw only the values within {fitting_depth} ops of "
-        f"the root ({within} values). print(tree(root)) shows any graph as text."
+        f"draw_dot: {which} {count} values, more than max_nodes={max_nodes}: too many to read. "
+        f"Pass depth={fitting_depth} to draw the {within} values nearest the root, or "
+        f"max_nodes={count} to draw them all; tree(root) shows any graph as text."
     )
 
 
@@ -422,9 +432,9 @@ def draw_mlp(
     layers = [list(layer.neurons) for layer in model.layers]
     count = model.nin + sum(map(len, layers))
     if count > max_nodes:
-        raise ValueError(
+        raise GraphTooBigError(
             f"draw_mlp: this network has {count} inputs and neurons, more than max_nodes="
-            f"{max_nodes}; a picture that big is unreadable. Pass max_nodes={count} to draw it."
+            f"{max_nodes}: too many to read. Pass max_nodes={count} to draw it anyway."
         )
     weights = [abs(w.data) for neurons in layers for n in neurons for w in n.w]
     largest = max((w for w in weights if math.isfinite(w)), default=0.0)
