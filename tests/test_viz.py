@@ -6,6 +6,8 @@ paths for a missing, slow or failing Graphviz use small stand-in programs on PAT
 
 from __future__ import annotations
 
+import itertools
+import math
 import os
 import re
 import shutil
@@ -103,35 +105,37 @@ def programs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 A_TIMES_B_PLUS_1 = "\n".join(
     [
         "digraph {",
-        '\tgraph [bgcolor="#ffffff" fontname=Helvetica fontsize=11 rankdir=LR]',
+        '\tgraph [bgcolor="#ffffff" fontname=Helvetica fontsize=12 rankdir=LR ranksep=0.3]',
         "\tnode [fontname=Helvetica fontsize=12 shape=plain]",
-        '\tedge [arrowsize=0.7 fontcolor="#444444" fontname=Helvetica fontsize=11]',
+        "\tedge [arrowsize=0.7 fontname=Helvetica fontsize=12]",
         '\tv0 [label=<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" '
-        'BGCOLOR="#dcefd5"><TR><TD><B>a</B></TD><TD>data 2.0000</TD><TD>grad -3.0000</TD>'
-        "</TR></TABLE>>]",
+        'BGCOLOR="#9ebdfa"><TR><TD><B>a</B></TD></TR><TR><TD>data 2.0000</TD></TR>'
+        "<TR><TD>grad -3.0000</TD></TR></TABLE>>]",
         '\tv1 [label=<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" '
-        'BGCOLOR="#dcefd5"><TR><TD><B>b</B></TD><TD>data -3.0000</TD><TD>grad 2.0000</TD>'
-        "</TR></TABLE>>]",
+        'BGCOLOR="#9ebdfa"><TR><TD><B>b</B></TD></TR><TR><TD>data -3.0000</TD></TR>'
+        "<TR><TD>grad 2.0000</TD></TR></TABLE>>]",
         '\tv2 [label=<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" '
-        'BGCOLOR="#ffffff"><TR><TD>data -6.0000</TD><TD>grad 1.0000</TD></TR></TABLE>>]',
-        '\top2 [label=<*> fillcolor="#eeeeee" fontsize=11 height=0.3 margin="0.04,0.02" '
-        "shape=ellipse style=filled]",
+        'BGCOLOR="#ffffff"><TR><TD>data -6.0000</TD></TR><TR><TD>grad 1.0000</TD></TR>'
+        "</TABLE>>]",
+        '\top2 [label=<*> fillcolor="#eeeeee" height=0.3 margin="0.04,0.02" shape=ellipse '
+        "style=filled]",
         '\tv3 [label=<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" '
-        'BGCOLOR="#dcefd5"><TR><TD>data 1.0000</TD><TD>grad 1.0000</TD></TR></TABLE>>]',
+        'BGCOLOR="#9ebdfa"><TR><TD>data 1.0000</TD></TR><TR><TD>grad 1.0000</TD></TR>'
+        "</TABLE>>]",
         '\tv4 [label=<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" '
-        'BGCOLOR="#f6d3dc"><TR><TD><B>c</B></TD><TD>data -5.0000</TD><TD>grad 1.0000</TD>'
-        "</TR></TABLE>>]",
-        '\top4 [label=<+> fillcolor="#eeeeee" fontsize=11 height=0.3 margin="0.04,0.02" '
-        "shape=ellipse style=filled]",
+        'BGCOLOR="#ef8fa7"><TR><TD><B>c</B></TD></TR><TR><TD>data -5.0000</TD></TR>'
+        "<TR><TD>grad 1.0000</TD></TR></TABLE>>]",
+        '\top4 [label=<+> fillcolor="#eeeeee" height=0.3 margin="0.04,0.02" shape=ellipse '
+        "style=filled]",
         "\top2 -> v2",
         "\tv0 -> op2",
         "\tv1 -> op2",
         "\top4 -> v4",
         "\tv2 -> op4",
         "\tv3 -> op4",
-        '\tlabel=<<TABLE BORDER="0" CELLSPACING="4"><TR><TD BGCOLOR="#dcefd5" BORDER="1" '
+        '\tlabel=<<TABLE BORDER="0" CELLSPACING="4"><TR><TD BGCOLOR="#9ebdfa" BORDER="1" '
         'WIDTH="14" HEIGHT="14"></TD><TD ALIGN="LEFT">leaf (input or parameter)</TD>'
-        '<TD BGCOLOR="#f6d3dc" BORDER="1" WIDTH="14" HEIGHT="14"></TD><TD ALIGN="LEFT">'
+        '<TD BGCOLOR="#ef8fa7" BORDER="1" WIDTH="14" HEIGHT="14"></TD><TD ALIGN="LEFT">'
         "output</TD></TR></TABLE>> labeljust=l labelloc=b",
         "}",
         "",
@@ -151,10 +155,12 @@ def test_draw_dot_exact_text_for_a_small_graph():
     assert draw_dot(_a_times_b_plus_1()).source == A_TIMES_B_PLUS_1
 
 
-def test_draw_dot_local_grads_stacked_cells_and_no_colour_exact_lines():
+def test_draw_dot_local_grads_top_to_bottom_and_no_colour_exact_lines():
     source = draw_dot(_a_times_b_plus_1(), show_local_grads=True, color=None, rankdir="TB").source
     lines = source.splitlines()
-    assert '\tgraph [bgcolor="#ffffff" fontname=Helvetica fontsize=11 rankdir=TB]' in lines
+    assert (
+        '\tgraph [bgcolor="#ffffff" fontname=Helvetica fontsize=12 rankdir=TB ranksep=0.3]'
+    ) in lines
     assert (
         '\tv0 [label=<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" '
         'BGCOLOR="#ffffff"><TR><TD><B>a</B></TD></TR><TR><TD>data 2.0000</TD></TR>'
@@ -220,6 +226,109 @@ def test_draw_dot_colour_by_grad_sign_and_size():
     assert (dot._fade("#000000", 0.5), dot._fade("#5b9bd5", 0.0)) == ("#808080", "#ffffff")
 
 
+# Machado, Oliveira and Fernandes (2009): how a colour looks with each common kind of colour
+# blindness (at full severity), as a matrix on linear RGB.
+COLOUR_BLINDNESS = {
+    "protanopia": (
+        (0.152286, 1.052583, -0.204868),
+        (0.114503, 0.786281, 0.099216),
+        (-0.003882, -0.048116, 1.051998),
+    ),
+    "deuteranopia": (
+        (0.367322, 0.860646, -0.227968),
+        (0.280085, 0.672501, 0.047413),
+        (-0.011820, 0.042940, 0.968881),
+    ),
+    "tritanopia": (
+        (1.255528, -0.076749, -0.178779),
+        (-0.078411, 0.930809, 0.147602),
+        (0.004733, 0.691367, 0.303900),
+    ),
+}
+
+
+def _linear_rgb(color: str) -> list[float]:
+    channels = (int(color[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+
+
+def _seen_with(kind: str | None, color: str) -> list[float]:
+    rgb = _linear_rgb(color)
+    if kind is None:
+        return rgb
+    return [
+        min(1.0, max(0.0, sum(m * c for m, c in zip(row, rgb)))) for row in COLOUR_BLINDNESS[kind]
+    ]
+
+
+def _lab(rgb: list[float]) -> tuple[float, float, float]:
+    """CIE L*a*b* (D65) of a linear sRGB colour."""
+    r, g, b = rgb
+    xyz = (
+        (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047,
+        0.2126 * r + 0.7152 * g + 0.0722 * b,
+        (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883,
+    )
+    fx, fy, fz = (t ** (1 / 3) if t > 216 / 24389 else (24389 / 27 * t + 16) / 116 for t in xyz)
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+def _delta_e_2000(lab1: tuple[float, float, float], lab2: tuple[float, float, float]) -> float:
+    """CIEDE2000: how different two colours look; about 2 is just noticeable, 10 is plain."""
+    (l1, a1, b1), (l2, a2, b2) = lab1, lab2
+    mean_c = (math.hypot(a1, b1) + math.hypot(a2, b2)) / 2
+    g = 0.5 * (1 - math.sqrt(mean_c**7 / (mean_c**7 + 25**7)))
+    a1, a2 = (1 + g) * a1, (1 + g) * a2
+    c1, c2 = math.hypot(a1, b1), math.hypot(a2, b2)
+    h1, h2 = math.degrees(math.atan2(b1, a1)) % 360, math.degrees(math.atan2(b2, a2)) % 360
+    dh = 0.0 if c1 * c2 == 0 else (h2 - h1 + 180) % 360 - 180
+    dl, dc = l2 - l1, c2 - c1
+    d_big_h = 2 * math.sqrt(c1 * c2) * math.sin(math.radians(dh / 2))
+    mean_l, mean_c = (l1 + l2) / 2, (c1 + c2) / 2
+    mean_h = h1 + h2 if c1 * c2 == 0 else (h1 + dh / 2) % 360
+    t = (
+        1
+        - 0.17 * math.cos(math.radians(mean_h - 30))
+        + 0.24 * math.cos(math.radians(2 * mean_h))
+        + 0.32 * math.cos(math.radians(3 * mean_h + 6))
+        - 0.20 * math.cos(math.radians(4 * mean_h - 63))
+    )
+    s_l = 1 + 0.015 * (mean_l - 50) ** 2 / math.sqrt(20 + (mean_l - 50) ** 2)
+    s_c, s_h = 1 + 0.045 * mean_c, 1 + 0.015 * mean_c * t
+    rotation = -2 * math.sqrt(mean_c**7 / (mean_c**7 + 25**7))
+    rotation *= math.sin(math.radians(60 * math.exp(-(((mean_h - 275) / 25) ** 2))))
+    return math.sqrt(
+        (dl / s_l) ** 2
+        + (dc / s_c) ** 2
+        + (d_big_h / s_h) ** 2
+        + rotation * (dc / s_c) * (d_big_h / s_h)
+    )
+
+
+def test_delta_e_2000_matches_the_published_test_pairs():
+    # Sharma, Wu and Dalal (2005), pairs 1, 7 and 17 of their table.
+    assert _delta_e_2000((50, 2.6772, -79.7751), (50, 0, -82.7485)) == pytest.approx(
+        2.0425, abs=1e-4
+    )
+    assert _delta_e_2000((50, 0, 0), (50, -1, 2)) == pytest.approx(2.3669, abs=1e-4)
+    assert _delta_e_2000((50, 2.5, 0), (73, 25, -18)) == pytest.approx(27.1492, abs=1e-4)
+
+
+@pytest.mark.parametrize("kind", [None, *COLOUR_BLINDNESS])
+def test_role_fills_stay_distinct_with_colour_blindness_and_black_text_reads_on_them(
+    kind: str | None,
+):
+    # Inputs, parameters, the output and computed values (white) must not look alike to
+    # anyone: before, input green and output pink differed by 7 under deuteranopia.
+    fills = {**viz.ROLE_FILLS, "computed": viz.WHITE}
+    for (role1, fill1), (role2, fill2) in itertools.combinations(fills.items(), 2):
+        seen = _lab(_seen_with(kind, fill1)), _lab(_seen_with(kind, fill2))
+        assert _delta_e_2000(*seen) > 18, (kind, role1, role2)
+    for role, fill in viz.ROLE_FILLS.items():
+        luminance = sum(w * c for w, c in zip((0.2126, 0.7152, 0.0722), _linear_rgb(fill)))
+        assert (luminance + 0.05) / 0.05 > 9, role  # WCAG contrast with black: AAA is 7
+
+
 def test_draw_dot_grad_colour_of_nan_and_inf():
     x = Value(1.0, label="x")
     x.grad = float("nan")
@@ -227,12 +336,14 @@ def test_draw_dot_grad_colour_of_nan_and_inf():
     y.label = "y"
     y.grad = float("inf")
     source = draw_dot(y, color="grad").source
-    assert f'BGCOLOR="{viz.UNKNOWN}"><TR><TD><B>x</B></TD><TD>data 1.0000</TD><TD>grad nan' in (
-        source
-    )
-    assert f'BGCOLOR="{viz.POSITIVE}"><TR><TD><B>y</B></TD><TD>data 2.0000</TD><TD>grad inf' in (
-        source
-    )
+    assert (
+        f'BGCOLOR="{viz.UNKNOWN}"><TR><TD><B>x</B></TD></TR><TR><TD>data 1.0000</TD></TR>'
+        "<TR><TD>grad nan"
+    ) in source
+    assert (
+        f'BGCOLOR="{viz.POSITIVE}"><TR><TD><B>y</B></TD></TR><TR><TD>data 2.0000</TD></TR>'
+        "<TR><TD>grad inf"
+    ) in source
 
 
 def test_draw_dot_rejects_bad_options_with_clear_errors():
@@ -598,6 +709,25 @@ def test_drawing_shows_as_svg_in_jupyter():
     assert images["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
     assert images["image/jpeg"][:2] == b"\xff\xd8"
     assert draw_dot(_neuron())._repr_mimebundle_(exclude=["image/svg+xml"]) == {}
+
+
+def _size_and_smallest_font(svg: str) -> tuple[float, float, float]:
+    """The picture's width and height and its smallest text, in points (1/72 inch)."""
+    root = ET.fromstring(svg)
+    width, height = (float((root.get(k) or "").removesuffix("pt")) for k in ("width", "height"))
+    sizes = [float(t.get("font-size", "14")) for t in root.iter(f"{SVG}text")]
+    return width, height, min(sizes)
+
+
+@needs_dot
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_jupyter_shows_the_lecture_neuron_in_a_cell_with_text_readable(rankdir: str):
+    # A browser draws 1pt as 4/3 px, and a notebook shrinks a picture wider than its cell,
+    # about 1,000 px, to fit. Left to right, the neuron was 1,980 px wide: text of 7 px.
+    bundle = draw_dot(_neuron(), show_local_grads=True, rankdir=rankdir)._repr_mimebundle_()
+    width, _, smallest = _size_and_smallest_font(str(bundle["image/svg+xml"]))
+    shown = smallest * 4 / 3 * min(1.0, 1000 / (width * 4 / 3))
+    assert smallest >= 12 and shown >= 12, (width, smallest, shown)
 
 
 @needs_dot

@@ -43,15 +43,18 @@ RANKDIRS = ("LR", "TB")
 MAX_NODES = 500  # more values than this make an unreadable picture and a slow layout
 COLOR_MODES = ("role", "grad", None)
 
-# Pale fills, so black text stays readable; blue and orange for signs, as in TensorFlow
-# Playground, which also reads well for the common kinds of colour blindness.
+# Fills light enough for black text (contrast 9:1 or more) yet told apart from each other
+# and from white by anyone: blue, yellow and pink stay distinct under deuteranopia,
+# protanopia and tritanopia (tests/test_viz.py simulates each). Blue and orange for signs, as
+# in TensorFlow Playground, which also read well for the common kinds of colour blindness.
 WHITE = "#ffffff"
-ROLE_FILLS = {"input": "#dcefd5", "parameter": "#fbefc4", "output": "#f6d3dc"}
+ROLE_FILLS = {"input": "#9ebdfa", "parameter": "#ecd979", "output": "#ef8fa7"}
 POSITIVE = "#5b9bd5"
 NEGATIVE = "#f4a259"
 UNKNOWN = "#cccccc"  # a nan grad
 OP_FILL = "#eeeeee"
 FONT = "Helvetica"
+FONT_SIZE = "12"  # points; the smallest text in draw_dot's pictures
 
 
 class GraphTooBigError(ValueError):
@@ -150,9 +153,19 @@ def draw_dot(
         text_view=tree(root, depth=depth),
         timeout=timeout,
         format=format,
-        graph_attr={"rankdir": rankdir, "bgcolor": WHITE, "fontname": FONT, "fontsize": "11"},
-        node_attr={"shape": "plain", "fontname": FONT, "fontsize": "12"},
-        edge_attr={"fontname": FONT, "fontsize": "11", "fontcolor": "#444444", "arrowsize": "0.7"},
+        # Ranks close together: a box is three short lines, so the picture stays narrow
+        # enough, left to right, for a notebook cell to show it with its text full size.
+        graph_attr={
+            "rankdir": rankdir,
+            "bgcolor": WHITE,
+            "fontname": FONT,
+            "fontsize": FONT_SIZE,
+            "ranksep": "0.3",
+        },
+        node_attr={"shape": "plain", "fontname": FONT, "fontsize": FONT_SIZE},
+        # Local grads on the arrows as large and as black as the numbers in the boxes: the
+        # chain rule multiplies the two.
+        edge_attr={"fontname": FONT, "fontsize": FONT_SIZE, "arrowsize": "0.7"},
     )
 
     def add_value(graph: Any, node: Value) -> None:
@@ -161,7 +174,7 @@ def draw_dot(
         if node in owners:  # inside the box of neuron j of layer l, "w0" says enough
             layer_index, neuron_index = owners[node]
             label = label.removeprefix(f"layer{layer_index}.neuron{neuron_index}.")
-        graph.node(f"v{i}", label=_value_label(label, node, fills[node], rankdir == "TB"))
+        graph.node(f"v{i}", label=_value_label(label, node, fills[node]))
         if node.inputs:  # a value made under no_grad() has an op but no inputs
             style = "filled,dashed" if node in hidden else "filled"
             graph.node(
@@ -170,7 +183,6 @@ def draw_dot(
                 shape="ellipse",
                 style=style,
                 fillcolor=OP_FILL,
-                fontsize="11",
                 margin="0.04,0.02",
                 height="0.3",
             )
@@ -200,7 +212,7 @@ def draw_dot(
         if node in hidden:
             count = hidden[node]
             note = "1 input not shown" if count == 1 else f"{count} inputs not shown"
-            drawing.node(f"hidden{i}", label=f"<{_html('⋯ ' + note)}>", fontcolor="#777777")
+            drawing.node(f"hidden{i}", label=f"<{_html('⋯ ' + note)}>", fontcolor="#555555")
             drawing.edge(f"hidden{i}", f"op{i}", style="dashed", color="#999999")
         for child, local_grad in zip(node.inputs, node.local_grads):
             if child not in index:
@@ -352,14 +364,12 @@ def _box(name: str, label: str, style: str) -> Any:
     )
 
 
-def _value_label(label: str, node: Value, fill: str, stacked: bool) -> str:
-    """A small table: label (if any), data, grad; side by side, or stacked for "TB"."""
+def _value_label(label: str, node: Value, fill: str) -> str:
+    """A small table: label (if any), data and grad, one above the other."""
     cells = [f"<TD><B>{_html(label)}</B></TD>"] if label else []
     cells.append(f"<TD>data {_html(format_number(node.data))}</TD>")
     cells.append(f"<TD>grad {_html(format_number(node.grad))}</TD>")
-    rows = (
-        "".join(f"<TR>{cell}</TR>" for cell in cells) if stacked else f"<TR>{''.join(cells)}</TR>"
-    )
+    rows = "".join(f"<TR>{cell}</TR>" for cell in cells)
     table = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4"'
     return f'<{table} BGCOLOR="{fill}">{rows}</TABLE>>'
 
