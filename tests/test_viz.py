@@ -401,28 +401,46 @@ def _boxes(source: str) -> dict[str, list[str]]:
 
 
 def test_draw_dot_with_model_boxes_each_neuron_and_layer():
-    model = MLP(2, [3, 1], activation="tanh", seed=0)
-    out = model([Value(0.5, label="x0"), Value(-1.0, label="x1")])
+    model = MLP(2, [3, 2, 1], activation="tanh", seed=0)
+    out = model([Value(0.5, label="x1"), Value(-1.0, label="x2")])
     assert isinstance(out, Value)
     out.backward()
     source = draw_dot(out, model=model).source
     boxes = _boxes(source)
     assert list(boxes) == [
-        "cluster_layer0",
-        "cluster_layer0_neuron0",
-        "cluster_layer0_neuron1",
-        "cluster_layer0_neuron2",
-        "cluster_layer1",
-        "cluster_layer1_neuron0",
+        "cluster_hidden_layer_1",
+        "cluster_hidden_layer_1_neuron_1",
+        "cluster_hidden_layer_1_neuron_2",
+        "cluster_hidden_layer_1_neuron_3",
+        "cluster_hidden_layer_2",
+        "cluster_hidden_layer_2_neuron_1",
+        "cluster_hidden_layer_2_neuron_2",
+        "cluster_output_layer",
+        "cluster_output_layer_neuron_1",
     ]
-    # A hidden neuron: w0, w1, b, then its dot (value and op) and its tanh (value and op).
-    assert len(boxes["cluster_layer0_neuron0"]) == 3 + 2 + 2
-    assert len(boxes["cluster_layer1_neuron0"]) == 4 + 2  # linear output: no activation
-    assert boxes["cluster_layer0"] == []  # only neuron boxes inside a layer box
-    # Inside its neuron's box, a parameter's label is short; the box says whose it is.
-    assert "<B>w0</B>" in source and "layer0.neuron0.w0" not in source
+    # A hidden neuron: w1, w2, b, then its dot (value and op) and its tanh (value and op).
+    assert len(boxes["cluster_hidden_layer_1_neuron_1"]) == 3 + 2 + 2
+    assert len(boxes["cluster_output_layer_neuron_1"]) == 3 + 2  # linear: no activation
+    assert boxes["cluster_hidden_layer_1"] == []  # only neuron boxes inside a layer box
+    # The names a picture shows count from 1, as x1 and x2 do: layers, neurons, weights.
+    titles = re.findall(r"graph \[.* label=<([^<>]*)> ", source)
+    assert titles == [
+        "hidden layer 1", "neuron 1", "neuron 2", "neuron 3",
+        "hidden layer 2", "neuron 1", "neuron 2",
+        "output layer", "neuron 1",
+    ]  # fmt: skip
+    labels = re.findall(r"<TD><B>([^<]*)</B></TD>", source)
+    hidden_1, hidden_2, output = (
+        ["w1", "w2", "b"] * 3,
+        ["w1", "w2", "w3", "b"] * 2,
+        ["w1", "w2", "b"],
+    )
+    assert labels == ["x1", "x2", *hidden_1, *hidden_2, *output]
+    # The saved-file names stay the parameters' labels; the picture does not show them.
+    assert model.layers[0].neurons[0].w[0].label == "layer0.neuron0.w0"
+    assert "layer0" not in source.replace("cluster_", "")
     assert f'BGCOLOR="{viz.ROLE_FILLS["parameter"]}"><TR><TD><B>b</B>' in source
-    assert f'BGCOLOR="{viz.ROLE_FILLS["input"]}"><TR><TD><B>x0</B>' in source
+    assert f'BGCOLOR="{viz.ROLE_FILLS["input"]}"><TR><TD><B>x1</B>' in source
     assert ">parameter<" in source and ">input<" in source
 
 
@@ -457,7 +475,13 @@ def test_draw_dot_with_model_boxes_the_values_a_neuron_says_are_its_own():
     model = SimpleNamespace(nin=2, layers=[layer], parameters=lambda: [*neuron.w, neuron.b])
     out = neuron([Value(1.0), Value(2.0)])
     boxes = _boxes(draw_dot(out, model=model).source)
-    assert len(boxes["cluster_layer0_neuron0"]) == 3 + 2 + 2 + 2  # w0 w1 b, dot, +, tanh
+    # One layer: the output layer. w1 w2 b, dot, +, tanh.
+    assert len(boxes["cluster_output_layer_neuron_1"]) == 3 + 2 + 2 + 2
+    assert re.findall(r"<TD><B>([^<]*)</B></TD>", draw_dot(out, model=model).source) == [
+        "w1",
+        "w2",
+        "b",
+    ]
 
 
 def test_draw_dot_with_model_leaves_out_of_the_boxes_what_no_neuron_made():
@@ -769,7 +793,10 @@ def test_without_graphviz_jupyter_shows_the_text_view_and_the_hint(programs: Pat
     assert text.startswith(tree(o, depth=1) + "\n\n")
     assert text.endswith(renderer.INSTALL_HINT)
     mlp_bundle = draw_mlp(MLP(2, [2, 1], seed=0))._repr_mimebundle_()
-    assert mlp_bundle["text/plain"].startswith("inputs: 2\nlayer 0: 2 neurons, relu")
+    assert mlp_bundle["text/plain"].startswith(
+        "inputs: x1, x2\nhidden layer 1: 2 neurons, relu, weights from "
+    )
+    assert "\noutput layer: 1 neuron, linear, weights from " in mlp_bundle["text/plain"]
 
 
 @needs_dot
@@ -934,6 +961,7 @@ def test_drawing_is_a_graphviz_digraph_that_keeps_its_extras_when_copied():
         5.0,
     )
     assert repr(drawing) == "<Drawing of 10 values; save(drawing, 'graph.svg') writes it to a file>"
+    assert repr(draw_dot(Value(1.0))).startswith("<Drawing of 1 value;")
 
 
 def test_drawing_render_pipe_and_view_without_graphviz_give_the_install_hint(
@@ -999,7 +1027,7 @@ def test_drawing_render_stops_graphviz_after_the_timeout(programs: Path):
 
 
 def test_draw_mlp_draws_neurons_in_layers_and_weights_by_size_and_sign():
-    model = MLP(2, [3, 1], seed=0)
+    model = MLP(2, [3, 2, 1], seed=0)
     weights = {
         (layer, j, k): w.data
         for layer, lay in enumerate(model.layers)
@@ -1008,26 +1036,39 @@ def test_draw_mlp_draws_neurons_in_layers_and_weights_by_size_and_sign():
     }
     largest = max(abs(w) for w in weights.values())
     source = draw_mlp(model).source
+    # Everything counts from 1, as x1 and x2 do; ids follow the names shown.
     assert _node_ids(source) == [
-        "inputs", "x0", "x1",
-        "layer0", "layer0_neuron0", "layer0_neuron1", "layer0_neuron2",
-        "layer1", "layer1_neuron0",
+        "inputs", "x1", "x2",
+        "hidden_layer_1", "hidden_layer_1_neuron_1", "hidden_layer_1_neuron_2",
+        "hidden_layer_1_neuron_3",
+        "hidden_layer_2", "hidden_layer_2_neuron_1", "hidden_layer_2_neuron_2",
+        "output_layer", "output_layer_neuron_1",
+    ]  # fmt: skip
+    shown = re.findall(r"^\t+\w+ \[label=<(.*?)> ", source, flags=re.MULTILINE)
+    assert shown == [
+        "<B>inputs</B>", "x1", "x2",
+        "<B>hidden layer 1</B><BR/>relu", "1", "2", "3",
+        "<B>hidden layer 2</B><BR/>relu", "1", "2",
+        "<B>output layer</B><BR/>linear", "1",
     ]  # fmt: skip
     edges = re.findall(r"^\t(\w+) -> (\w+) \[(.*)\]$", source, flags=re.MULTILINE)
     visible_edges = [edge for edge in edges if "invis" not in edge[2]]
-    assert len(visible_edges) == len(weights) == 2 * 3 + 3 * 1
+    assert len(visible_edges) == len(weights) == 2 * 3 + 3 * 2 + 2 * 1
+    names = ["hidden_layer_1", "hidden_layer_2", "output_layer"]
     for (layer, j, k), w in weights.items():
-        source_id = f"x{k}" if layer == 0 else f"layer{layer - 1}_neuron{k}"
-        [attributes] = [
-            a for t, h, a in visible_edges if (t, h) == (source_id, f"layer{layer}_neuron{j}")
-        ]
+        source_id = f"x{k + 1}" if layer == 0 else f"{names[layer - 1]}_neuron_{k + 1}"
+        head = f"{names[layer]}_neuron_{j + 1}"
+        [attributes] = [a for t, h, a in visible_edges if (t, h) == (source_id, head)]
         assert f'color="{viz.POSITIVE if w >= 0 else viz.NEGATIVE}"' in attributes
         assert f"penwidth={0.4 + 4.6 * abs(w) / largest:.2f}" in attributes
-        assert f'tooltip="layer{layer}.neuron{j}.w{k} = {w:.4f}"' in attributes
+        # On hover: the weight's name in the picture, and its name in a saved model.
+        name = names[layer].replace("_", " ")
+        assert (
+            f'tooltip="{name}, neuron {j + 1}, w{k + 1} = {w:.4f} '
+            f'(saved as layer{layer}.neuron{j}.w{k})"'
+        ) in attributes
         assert "label=" not in attributes
     assert "penwidth=5.00" in source  # the largest weight is the thickest line
-    assert "<B>layer 1</B><BR/>output, linear" in source
-    assert "<B>layer 0</B><BR/>hidden, relu" in source
     assert draw_mlp(model).source == source
 
 
@@ -1057,7 +1098,8 @@ def test_draw_mlp_renders_one_circle_per_input_and_neuron():
     svg = render(draw_mlp(MLP(3, [4, 4, 2], seed=0)).source, "svg").decode()
     nodes = _svg_nodes(svg)
     assert len(nodes) == 3 + 4 + 4 + 2 + 4  # the circles, and a title per column
-    assert nodes["layer2_neuron1"] == ["1"] and nodes["x2"] == ["x2"]
+    assert nodes["output_layer_neuron_2"] == ["2"] and nodes["x3"] == ["x3"]
+    assert nodes["hidden_layer_2"] == ["hidden layer 2", "relu"]
     assert _svg_edge_count(svg) == 3 * 4 + 4 * 4 + 4 * 2  # the invisible lines are not drawn
 
 

@@ -149,7 +149,7 @@ def draw_dot(
     owners = _neuron_of_each_value(order, model) if model is not None else {}
 
     drawing = Drawing(
-        description=f"{len(order)} values",
+        description=_count(len(order), "value"),
         text_view=tree(root, depth=depth),
         timeout=timeout,
         format=format,
@@ -171,9 +171,10 @@ def draw_dot(
     def add_value(graph: Any, node: Value) -> None:
         i = index[node]
         label = node.label
-        if node in owners:  # inside the box of neuron j of layer l, "w0" says enough
+        if node in owners:  # inside its neuron's box, "w1" says enough
+            assert model is not None  # only a model makes owners
             layer_index, neuron_index = owners[node]
-            label = label.removeprefix(f"layer{layer_index}.neuron{neuron_index}.")
+            label = _display_name(node, model.layers[layer_index].neurons[neuron_index])
         graph.node(f"v{i}", label=_value_label(label, node, fills[node]))
         if node.inputs:  # a value made under no_grad() has an op but no inputs
             style = "filled,dashed" if node in hidden else "filled"
@@ -193,11 +194,13 @@ def draw_dot(
         if node not in owners:
             add_value(drawing, node)
     for layer_index, neurons in _boxes(order, owners).items():
-        layer_box = _box(f"cluster_layer{layer_index}", f"layer {layer_index}", "rounded,dashed")
+        assert model is not None
+        name = layer_name(layer_index, len(model.layers))
+        layer_box = _box(f"cluster_{_id(name)}", name, "rounded,dashed")
         for neuron_index, members in neurons.items():
             neuron_box = _box(
-                f"cluster_layer{layer_index}_neuron{neuron_index}",
-                f"neuron {neuron_index}",
+                f"cluster_{_id(name)}_neuron_{neuron_index + 1}",
+                f"neuron {neuron_index + 1}",
                 "rounded,filled",
             )
             for node in members:
@@ -211,7 +214,7 @@ def draw_dot(
         drawing.edge(f"op{i}", f"v{i}")
         if node in hidden:
             count = hidden[node]
-            note = "1 input not shown" if count == 1 else f"{count} inputs not shown"
+            note = f"{_count(count, 'input')} not shown"
             drawing.node(f"hidden{i}", label=f"<{_html('⋯ ' + note)}>", fontcolor="#555555")
             drawing.edge(f"hidden{i}", f"op{i}", style="dashed", color="#999999")
         for child, local_grad in zip(node.inputs, node.local_grads):
@@ -337,6 +340,38 @@ def _neuron_of_each_value(order: list[Value], model: MLPLike) -> dict[Value, tup
     return {node: owner[node] for node in order if node in owner}
 
 
+def layer_name(index: int, count: int) -> str:
+    """What pictures and text views call layer `index` (counted from 0) of `count`:
+    "hidden layer 1", "hidden layer 2", ..., "output layer".
+
+    Pictures count from 1, as the inputs x1, x2, ... and the weights w1, w2, ... of the
+    lecture do; the names of `named_parameters()` (`layer0.neuron3.w1`) count from 0 and
+    stay as they are, being what a saved model file holds."""
+    return "output layer" if index == count - 1 else f"hidden layer {index + 1}"
+
+
+def _count(n: int, thing: str) -> str:
+    """ "1 value", "2 values": a count and its noun, singular or plural."""
+    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
+
+
+def _id(name: str) -> str:
+    """A DOT id for a display name: "hidden layer 1" -> "hidden_layer_1"."""
+    return name.replace(" ", "_")
+
+
+def _display_name(node: Value, neuron: NeuronLike) -> str:
+    """What a picture calls a neuron's own value: w1, w2, ... for the weights (wk multiplies
+    input k, as x1*w1 in the lecture), b for the bias, else the value's label."""
+    role = neuron.role_of(node)
+    if role == "bias":
+        return "b"
+    if role == "weight":
+        k = next(k for k, w in enumerate(neuron.w) if w is node)
+        return f"w{k + 1}"
+    return node.label
+
+
 def _boxes(
     order: list[Value], owners: dict[Value, tuple[int, int]]
 ) -> dict[int, dict[int, list[Value]]]:
@@ -432,6 +467,8 @@ def draw_mlp(
     A line's width follows the size of its weight (the largest is thickest) and its colour
     the sign: blue for positive, orange for negative. Hovering over a line in the SVG
     shows the weight's name and value; `show_weights=True` writes the value on it.
+    Everything counts from 1, as in the lecture: inputs x1, x2, ..., layers "hidden layer
+    1", ..., "output layer", and neurons 1, 2, ... in each.
     """
     if not hasattr(model, "layers") or not hasattr(model, "nin"):
         raise TypeError(
@@ -458,7 +495,7 @@ def draw_mlp(
             "rankdir": rankdir,
             "bgcolor": WHITE,
             "fontname": FONT,
-            "fontsize": "11",
+            "fontsize": FONT_SIZE,
             "ranksep": "1.2",
             "nodesep": "0.15",
         },
@@ -466,40 +503,44 @@ def draw_mlp(
             "shape": "circle",
             "style": "filled",
             "fontname": FONT,
-            "fontsize": "10",
-            "width": "0.45",
+            "fontsize": FONT_SIZE,
+            "width": "0.5",
             "fixedsize": "true",
         },
-        edge_attr={"arrowhead": "none", "fontname": FONT, "fontsize": "10"},
+        edge_attr={"arrowhead": "none", "fontname": FONT, "fontsize": FONT_SIZE},
     )
-    inputs = [(f"x{k}", f"x{k}") for k in range(model.nin)]
+    inputs = [(f"x{k + 1}", f"x{k + 1}") for k in range(model.nin)]
     drawing.subgraph(_column("inputs", "<<B>inputs</B>>", inputs, ROLE_FILLS["input"]))
     last = len(layers) - 1
+    names = [layer_name(layer_index, len(layers)) for layer_index in range(len(layers))]
     for layer_index, neurons in enumerate(layers):
-        kind = "output" if layer_index == last else "hidden"
-        title = f"<<B>layer {layer_index}</B><BR/>{kind}, {_html(neurons[0].activation)}>"
-        circles = [(f"layer{layer_index}_neuron{j}", str(j)) for j in range(len(neurons))]
+        name = names[layer_index]
+        title = f"<<B>{_html(name)}</B><BR/>{_html(neurons[0].activation)}>"
+        circles = [(f"{_id(name)}_neuron_{j + 1}", str(j + 1)) for j in range(len(neurons))]
         fill = ROLE_FILLS["output"] if layer_index == last else WHITE
-        drawing.subgraph(_column(f"layer{layer_index}", title, circles, fill))
+        drawing.subgraph(_column(_id(name), title, circles, fill))
     for layer_index, neurons in enumerate(layers):
+        name = names[layer_index]
+        before = "x" if layer_index == 0 else f"{_id(names[layer_index - 1])}_neuron_"
         for j, neuron in enumerate(neurons):
             for k, weight in enumerate(neuron.w):
-                source = f"x{k}" if layer_index == 0 else f"layer{layer_index - 1}_neuron{k}"
                 w = weight.data
                 shown = {"label": f"<{format_number(w)}>"} if show_weights else {}
                 drawing.edge(
-                    source,
-                    f"layer{layer_index}_neuron{j}",
+                    f"{before}{k + 1}",
+                    f"{_id(name)}_neuron_{j + 1}",
                     color=_weight_color(w),
                     penwidth=_weight_width(w, largest),
-                    tooltip=f"layer{layer_index}.neuron{j}.w{k} = {format_number(w)}",
+                    # The display name, and the name the weight has in a saved model.
+                    tooltip=f"{name}, neuron {j + 1}, w{k + 1} = {format_number(w)} "
+                    f"(saved as layer{layer_index}.neuron{j}.w{k})",
                     **shown,
                 )
     if legend:
         notes = [
             (POSITIVE, "positive weight"),
             (NEGATIVE, "negative weight"),
-            ("", "thicker: larger |weight|; numbers in circles: neuron index"),
+            ("", "thicker: larger |weight|; in each circle: the neuron's number"),
         ]
         drawing.attr(label=_legend(notes), labelloc="b", labeljust="l")
     return drawing
@@ -534,11 +575,14 @@ def _weight_width(w: float, largest: float) -> str:
 
 
 def _mlp_text(nin: int, layers: list[list[NeuronLike]]) -> str:
-    lines = [f"inputs: {nin}"]
+    """The network in words, one line a layer, with the names draw_mlp gives them."""
+    inputs = ", ".join(f"x{k + 1}" for k in range(nin)) if nin <= 3 else f"x1 to x{nin}"
+    lines = [f"inputs: {inputs}"]
     for layer_index, neurons in enumerate(layers):
         weights = [w.data for neuron in neurons for w in neuron.w]
         lines.append(
-            f"layer {layer_index}: {len(neurons)} neurons, {neurons[0].activation}, "
+            f"{layer_name(layer_index, len(layers))}: {_count(len(neurons), 'neuron')}, "
+            f"{neurons[0].activation}, "
             f"weights from {format_number(min(weights))} to {format_number(max(weights))}"
         )
     return "\n".join(lines)
