@@ -52,7 +52,9 @@ def test_train_moons_defaults_are_the_classic_demo(monkeypatch):
 def test_neuron_prints_every_value_and_grad(tmp_path, capsys):
     paths = load("neuron").main(["--out", str(tmp_path)])
     printed = capsys.readouterr().out
-    table = dict(re.findall(r"^  (\w+) +-?[\d.]+ +(-?[\d.]+)$", printed, flags=re.MULTILINE))
+    table = dict(
+        re.findall(r"^  (.+?) +-?\d+\.\d{4} +(-?\d+\.\d{4})$", printed, flags=re.MULTILINE)
+    )
     grads = {name: float(grad) for name, grad in table.items()}
     assert grads == {
         "x1": -1.5,
@@ -60,19 +62,37 @@ def test_neuron_prints_every_value_and_grad(tmp_path, capsys):
         "w1": 1.0,
         "w2": 0.0,
         "b": 0.5,
-        "x1w1": 0.5,
-        "x2w2": 0.5,
-        "x1w1x2w2": 0.5,
+        # Named as on the steps page: by what they compute.
+        "x1*w1": 0.5,
+        "x2*w2": 0.5,
+        "x1*w1 + x2*w2": 0.5,
         "n": 0.5,
         "o": 1.0,
     }
-    assert "o         =   0.7071   = tanh(n) = tanh(0.8814)" in printed
-    assert "x1.grad       +=    -3.0000 *      0.5000 =  -1.5000  d(x1w1)/d(x1) = w1" in printed
+    assert "o             =   0.7071   = tanh(n) = tanh(0.8814)" in printed
+    assert "n             =   0.8814   = x1*w1 + x2*w2 + b = -6.0000 + 6.8814" in printed
+    assert "x1.grad              +=    -3.0000 *      0.5000 =  -1.5000  d(x1*w1)/d(x1) = w1" in (
+        printed
+    )
+    assert "(x1*w1).grad         +=     1.0000 *      0.5000 =   0.5000" in printed
     if CAN_RENDER:
         assert [p.name for p in paths] == ["neuron.png"]
         assert_picture(paths[0])
     else:
         assert "skipped" in printed
+
+
+@needs_dot
+def test_neuron_names_its_values_as_the_steps_page_does(tmp_path):
+    from micrograd.steps import backprop_steps
+
+    values = load("neuron").neuron(x1=2.0, x2=0.0, w1=-3.0, w2=1.0, b=6.8813735870195432)
+    computed = [v.label for v in values if v.inputs and v.label not in ("n", "o")]
+    assert computed == ["x1*w1", "x2*w2", "x1*w1 + x2*w2"]
+    # The steps page names the lecture's unlabelled values by what they compute.
+    page = backprop_steps(load("backprop_steps").neuron(), tmp_path / "steps.html").read_text()
+    for label in computed:
+        assert f"({label}).grad" in page
 
 
 @needs_dot
