@@ -165,6 +165,20 @@ def test_overfitting_plots_training_and_test_loss(tmp_path, capsys):
     assert printed.count("(test loss lowest, ") == 2
 
 
+@needs_plotting
+def test_overfitting_says_its_log_loss_is_cross_entropy(tmp_path, monkeypatch):
+    demo = load("overfitting")
+    names = []
+
+    def plot_curves(histories, path, title, loss_name):
+        names.append(loss_name)
+        return path
+
+    monkeypatch.setattr(demo, "plot_curves", plot_curves)
+    demo.main([*TINY, "--test-points", "10", "--hidden", "4", "--out", str(tmp_path)])
+    assert names == ["log loss (binary cross-entropy)"]
+
+
 @pytest.mark.parametrize(
     "name", ["train_moons", "neuron", "activations", "depth", "overfitting", "to_torch"]
 )

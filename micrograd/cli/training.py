@@ -36,7 +36,7 @@ from ..viz.plots import (
 # The losses `train` knows, and what plots call them.
 LOSSES = {
     "max-margin": "max-margin loss",
-    "log-loss": "log loss",
+    "log-loss": "log loss (binary cross-entropy)",
     "cross-entropy": "cross-entropy loss",
 }
 
