@@ -3,13 +3,15 @@ matplotlib figure itself, and the size of the graph picture the demos write for 
 
 from __future__ import annotations
 
+import re
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_cli import needs_plotting
+from test_cli import CAN_RENDER, needs_plotting
 
+from micrograd import MLP, Value
 from micrograd.cli.training import History
 from micrograd.viz import plots
 
@@ -80,3 +82,66 @@ def test_plot_curves_of_a_short_run_draws_accuracy_as_measured(
     assert accuracy_ax.get_title() == "accuracy"
     assert list(accuracy_ax.get_lines()[0].get_ydata()) == [0.77, 0.9, 1.0]
     assert accuracy_ax.get_ylim() == (0.0, 1.02)
+
+
+def _scored(model: MLP, point: list[float]) -> Value:
+    root = model([Value(x, label=f"x{i + 1}") for i, x in enumerate(point)])
+    assert isinstance(root, Value)
+    root.backward()
+    return root
+
+
+def test_strongest_path_follows_the_largest_grad_back_to_the_inputs():
+    model = MLP(2, [4, 3, 1], seed=5)
+    root = _scored(model, [0.7, -0.4])
+    path = plots.strongest_path(model, root)
+    output, hidden_2 = model.layers[2].neurons, model.layers[1].neurons
+    # The output neuron: its sum (the root), its bias, and the input with the most grad
+    # behind it, with its weight.
+    second = root.inputs[3:6]  # the activations of hidden layer 2
+    behind = [abs(v.inputs[0].grad) for v in second]
+    k = behind.index(max(behind))
+    assert {output[0].b, output[0].w[k], second[k]} <= path
+    assert not {w for j, w in enumerate(output[0].w) if j != k} & path
+    # Through that neuron, then one of hidden layer 1, down to every input of its sum.
+    summed = second[k].inputs[0]
+    first = summed.inputs[4:8]
+    behind = [abs(v.inputs[0].grad) for v in first]
+    j = behind.index(max(behind))
+    assert {summed, hidden_2[k].b, hidden_2[k].w[j], first[j], first[j].inputs[0]} <= path
+    assert set(first[j].inputs[0].inputs) <= path  # x1, x2, w1, w2, b
+    # score; b, w, activation; its sum; b, w, activation; its sum; x1, x2, w1, w2, b
+    assert len(path) == 1 + 3 + 1 + 3 + 1 + 5
+
+
+@needs_plotting
+@pytest.mark.skipif(not CAN_RENDER, reason="no Graphviz to draw with")
+def test_moons_graph_picture_reads_on_a_16_by_9_slide(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    drawings = []
+    save = plots.save
+
+    def keep(drawing: Any, path: Path) -> Path:
+        drawings.append(drawing)
+        return save(drawing, path)
+
+    monkeypatch.setattr(plots, "save", keep)
+    model = MLP(2, [16, 16, 1], seed=1337)  # the moons demo's network
+    written = plots.draw_one_point(model, [-0.69, 0.85], 0, tmp_path / "graph.png")
+    assert written is not None
+    png = written.read_bytes()
+    width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    [drawing] = drawings
+    smallest = min(float(size) for size in re.findall(r"fontsize=(\d+)", drawing.source))
+    dpi = float(drawing.graph_attr["dpi"])
+    # Fitted to a 1920 x 1080 slide, the smallest text is at least 12 px high. (All 404
+    # values at depth 2 made a portrait of 1903 x 3220 px: text of about 5 px.)
+    on_slide = smallest * dpi / 72 * min(1920 / width, 1080 / height)
+    assert on_slide >= 12, (width, height, smallest, on_slide)
+    assert width >= height  # a slide is wider than it is high
+    printed = capsys.readouterr().out
+    assert "has 404 values.\nThe picture follows one path back from the score to the inputs" in (
+        printed
+    )
+    assert "too many" not in printed

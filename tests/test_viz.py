@@ -536,6 +536,25 @@ def test_draw_dot_depth_marks_values_with_hidden_inputs():
     assert "not shown" not in draw_dot(o, depth=10).source  # deeper than the graph
 
 
+def test_draw_dot_only_draws_the_values_given_and_marks_what_is_left_out():
+    o = _neuron()
+    n = o.inputs[0]
+    x1w1_plus_x2w2 = n.inputs[0]
+    x1w1 = x1w1_plus_x2w2.inputs[0]
+    x1, w1 = x1w1.inputs
+    source = draw_dot(o, only=[n, x1w1_plus_x2w2, x1w1, x1, w1]).source
+    # x1, w1, x1*w1, the sum, n and o; b and x2*w2 (with x2 and w2) are left out.
+    assert _node_ids(source) == [
+        "v0", "v1", "v2", "op2", "v3", "op3", "v4", "op4", "v5", "op5", "hidden3", "hidden4",
+    ]  # fmt: skip
+    assert "hidden3 [label=<&#8943; 1 input not shown>" in source  # x2*w2, into the sum
+    assert "hidden4 [label=<&#8943; 1 input not shown>" in source  # b, into n's +
+    assert "dashed: inputs not drawn" in source
+    assert draw_dot(o, only=[]).source.count("[label=<<TABLE") == 1  # the root alone
+    with pytest.raises(ValueError, match=r"only= holds 1 value that the root was not made from"):
+        draw_dot(o, only=[n, Value(1.0)])
+
+
 def test_draw_dot_depth_counts_only_inputs_that_are_really_hidden():
     a = Value(1.0, label="a")
     b = a * a  # 1 op from c below; its input `a` is also c's own input, so it is drawn

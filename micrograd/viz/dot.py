@@ -26,7 +26,7 @@ import html
 import math
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, Protocol
@@ -104,6 +104,7 @@ def draw_dot(
     color: str | None = "role",
     max_nodes: int = MAX_NODES,
     depth: int | None = None,
+    only: Iterable[Value] | None = None,
     model: MLPLike | None = None,
     legend: bool = True,
     timeout: float = DEFAULT_TIMEOUT,
@@ -122,6 +123,8 @@ def draw_dot(
         ValueError, that says which depth= fits): they are unreadable.
     depth: draw only the values within `depth` ops of the root; a dashed oval marks
         where inputs were left out.
+    only: draw only these values (and the root), such as one path through a big network;
+        a dashed oval marks an op whose other inputs were left out, and says how many.
     model: the MLP the graph came from; its parameters are coloured as such, and the
         values of each neuron (those its `role_of` claims) and layer are drawn in a box.
     legend: explain the colours and marks under the picture.
@@ -141,7 +144,7 @@ def draw_dot(
             "draw_dot: model= needs an MLP (with .layers of .neurons, and .parameters()), "
             f"got {type(model).__name__}"
         )
-    order, hidden = _values_to_draw(root, depth, max_nodes)
+    order, hidden = _values_to_draw(root, depth, only, max_nodes)
     index = {node: i for i, node in enumerate(order)}
     parameters = set(model.parameters()) if model is not None else set()
     roles = {node: _role(node, root, parameters) for node in order}
@@ -229,25 +232,36 @@ def draw_dot(
     if legend:
         notes = _legend_notes(set(roles.values()), color, model is not None, show_local_grads)
         if hidden:
-            notes.append(("", f"dashed: inputs beyond depth={depth} not drawn"))
+            beyond = f" beyond depth={depth}" if only is None else ""
+            notes.append(("", f"dashed: inputs{beyond} not drawn"))
         if notes:
             drawing.attr(label=_legend(notes), labelloc="b", labeljust="l")
     return drawing
 
 
 def _values_to_draw(
-    root: Value, depth: int | None, max_nodes: int
+    root: Value, depth: int | None, only: Iterable[Value] | None, max_nodes: int
 ) -> tuple[list[Value], dict[Value, int]]:
     """The values to draw, each after its inputs; and for each value whose inputs `depth`
-    cuts off, how many are not drawn.
+    or `only` leave out, how many are not drawn.
 
     The order is the engine's, `Graph(root).values`, keeping the values within `depth` ops
-    of the root: the ids v0, v1, ... follow it, so they depend only on the graph's shape.
+    of the root and in `only`: the ids v0, v1, ... follow it, so they depend only on the
+    graph's shape.
     """
     order = Graph(root).values
     distance = _distances(order)
     if depth is not None:
         order = [node for node in order if distance[node] <= depth]
+    if only is not None:
+        chosen = {root, *only}
+        strangers = len(chosen - distance.keys())
+        if strangers:
+            raise ValueError(
+                f"draw_dot: only= holds {_count(strangers, 'value')} that the root was not "
+                "made from; pass values of the root's graph"
+            )
+        order = [node for node in order if node in chosen]
     if len(order) > max_nodes:
         raise GraphTooBigError(_too_many_values_message(distance, len(order), max_nodes, depth))
     drawn = set(order)

@@ -282,12 +282,14 @@ def architecture(model: MLP) -> str:
 
 
 def draw_one_point(
-    model: MLP, point: Sequence[float], label: int, path: Path, depth: int
+    model: MLP, point: Sequence[float], label: int, path: Path, depth: int | None = None
 ) -> Path | None:
     """Draw the graph of the model's output on one point, coloured by grad, or say why not.
 
     The score of the point's own class is the root; backward() gives every value's grad
-    with respect to it: blue values push the score up, orange down.
+    with respect to it: blue values push the score up, orange down. The whole graph is
+    hundreds of values, far too many for a slide, so the picture follows one path back from
+    the score (see `strongest_path`) to the inputs, or `depth` ops if given.
     """
     inputs = [Value(coordinate, label=f"x{i + 1}") for i, coordinate in enumerate(point)]
     output = model(inputs)
@@ -296,14 +298,51 @@ def draw_one_point(
     root.label = "score" if isinstance(output, Value) else f"score of class {label}"
     root.backward()
     count = len(Graph(root))
+    how_far = "to the inputs" if depth is None else f"for {depth} ops"
     print(
         f"The graph of the model on one point, ({point[0]:.2f}, {point[1]:.2f}) of class "
-        f"{label}, has {count} values{', too many to read' if count > 100 else ''}.\n"
-        f"The picture shows those within {depth} ops of the {root.label}, each coloured by its "
-        f"grad, d({root.label})/d(value):\nblue pushes the {root.label} up, orange down, "
-        "white not at all (a ReLU that is off passes no grad back)."
+        f"{label}, has {count} values.\n"
+        f"The picture follows one path back from the {root.label} {how_far}, the one along "
+        "which the most\ngrad flows: at each neuron its bias and the input, with its weight, "
+        "that matters most\n(a dashed oval says how many inputs are left out). Each value is "
+        f"coloured by its grad,\nd({root.label})/d(value): blue pushes the {root.label} up, "
+        "orange down, white not at all (a ReLU\nthat is off passes no grad back)."
     )
-    return save_graph(root, path, model=model, depth=depth, color="grad")
+    return save_graph(
+        root, path, model=model, depth=depth, only=strongest_path(model, root), color="grad"
+    )
+
+
+def strongest_path(model: MLP, root: Value) -> set[Value]:
+    """The values along the path by which the most grad flows back from `root`, a neuron's
+    output after backward(), to the model's inputs.
+
+    At each neuron: its weighted sum (and its activation), its bias, and of its inputs the
+    one whose own weighted sum has the largest grad, with the weight that multiplies it;
+    then on into that neuron. At the first layer, every input and weight.
+    """
+    values, node = {root}, root
+    for layer_index in reversed(range(len(model.layers))):
+        neuron = next(n for n in model.layers[layer_index].neurons if n.role_of(node))
+        if neuron.role_of(node) == "activation":
+            node = node.inputs[0]
+            values.add(node)
+        # The weighted sum, Value.dot(w, x, b): inputs w1 ... wn, x1 ... xn, b.
+        n = len(neuron.w)
+        xs = node.inputs[n : 2 * n]
+        if layer_index == 0:
+            values.update(node.inputs)
+            break
+        k = max(range(n), key=lambda k: _grad_behind(xs[k]))
+        values.update((neuron.w[k], neuron.b, xs[k]))
+        node = xs[k]
+    return values
+
+
+def _grad_behind(x: Value) -> float:
+    """How much grad reaches the weighted sum that made `x`, an activation (or, in a
+    linear layer, that weighted sum itself): none if x is a ReLU that is off."""
+    return abs(x.inputs[0].grad if len(x.inputs) == 1 else x.grad)
 
 
 def save_graph(root: Value, path: Path, **options: Any) -> Path | None:
