@@ -549,7 +549,7 @@ def test_draw_dot_only_draws_the_values_given_and_marks_what_is_left_out():
     ]  # fmt: skip
     assert "hidden3 [label=<&#8943; 1 input not shown>" in source  # x2*w2, into the sum
     assert "hidden4 [label=<&#8943; 1 input not shown>" in source  # b, into n's +
-    assert "dashed: inputs not drawn" in source
+    assert "dashed: inputs not drawn; a grad sums every use, drawn or not" in source
     assert draw_dot(o, only=[]).source.count("[label=<<TABLE") == 1  # the root alone
     with pytest.raises(ValueError, match=r"only= holds 1 value that the root was not made from"):
         draw_dot(o, only=[n, Value(1.0)])

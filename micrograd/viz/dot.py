@@ -231,9 +231,11 @@ def draw_dot(
                 drawing.edge(f"v{index[child]}", f"op{i}")
     if legend:
         notes = _legend_notes(set(roles.values()), color, model is not None, show_local_grads)
-        if hidden:
-            beyond = f" beyond depth={depth}" if only is None else ""
-            notes.append(("", f"dashed: inputs{beyond} not drawn"))
+        if hidden and only is None:
+            notes.append(("", f"dashed: inputs beyond depth={depth} not drawn"))
+        elif hidden:
+            # A value may feed ops that are not drawn: its grad still counts them all.
+            notes.append(("", "dashed: inputs not drawn; a grad sums every use, drawn or not"))
         if notes:
             drawing.attr(label=_legend(notes), labelloc="b", labeljust="l")
     return drawing
@@ -554,7 +556,7 @@ def draw_mlp(
         notes = [
             (POSITIVE, "positive weight"),
             (NEGATIVE, "negative weight"),
-            ("", "thicker: larger |weight|; in each circle: the neuron's number"),
+            ("", "thicker: larger |weight|"),
         ]
         drawing.attr(label=_legend(notes), labelloc="b", labeljust="l")
     return drawing

@@ -237,10 +237,10 @@ def plot_curves(histories: Mapping[str, Run], path: Path, title: str, loss_name:
     Accuracy is drawn from 0% to 100%, so that a rise from 77% to 100% looks as big as it
     is. On a few points it jumps between neighbouring values from one step to the next,
     which a long run draws as a solid band; so the training accuracy is the mean over a
-    few steps (the axis says how many), about 50 of them across the plot."""
+    few steps (the axis says how many) once a run is longer than 200 steps."""
     figure, (loss_ax, accuracy_ax) = new_figure(2, title, size=(7.0, 5.5))
     steps = max(len(history.loss) for history in histories.values())
-    window = max(1, round(steps / 50))
+    window = 1 if steps <= 200 else steps // 50
     for i, (name, history) in enumerate(histories.items()):
         color = CLASS_COLORS[i % len(CLASS_COLORS)]
         on_test = bool(history.test_steps)
