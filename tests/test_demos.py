@@ -179,6 +179,14 @@ def test_overfitting_says_its_log_loss_is_cross_entropy(tmp_path, monkeypatch):
     assert names == ["log loss (binary cross-entropy)"]
 
 
+def test_train_moons_help_says_where_training_and_plotting_live(capsys):
+    with pytest.raises(SystemExit):
+        load("train_moons").main(["--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "`train_and_plot` in micrograd/cli/training.py" in help_text
+    assert "micrograd/__main__.py" not in help_text
+
+
 @pytest.mark.parametrize(
     "name", ["train_moons", "neuron", "activations", "depth", "overfitting", "to_torch"]
 )
