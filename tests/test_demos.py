@@ -78,6 +78,10 @@ def test_neuron_prints_every_value_and_grad(tmp_path, capsys):
     if CAN_RENDER:
         assert [p.name for p in paths] == ["neuron.png"]
         assert_picture(paths[0])
+        # Fitted to a 1920 x 1080 slide, its 12 pt text (at 120 dpi) is at least 12 px high.
+        png = paths[0].read_bytes()
+        width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+        assert 12 * 120 / 72 * min(1920 / width, 1080 / height) >= 12, (width, height)
     else:
         assert "skipped" in printed
 
