@@ -39,12 +39,13 @@ def neuron(x1: float, x2: float, w1: float, w2: float, b: float) -> list[Value]:
     inputs = [Value(x1, label="x1"), Value(x2, label="x2")]
     weights = [Value(w1, label="w1"), Value(w2, label="w2")]
     bias = Value(b, label="b")
-    x1w1 = _named(inputs[0] * weights[0], "x1w1")
-    x2w2 = _named(inputs[1] * weights[1], "x2w2")
-    x1w1x2w2 = _named(x1w1 + x2w2, "x1w1x2w2")
-    n = _named(x1w1x2w2 + bias, "n")
+    # Named as the steps page (demos/backprop_steps.py) names them: by what they compute.
+    x1w1 = _named(inputs[0] * weights[0], "x1*w1")
+    x2w2 = _named(inputs[1] * weights[1], "x2*w2")
+    weighted = _named(x1w1 + x2w2, "x1*w1 + x2*w2")
+    n = _named(weighted + bias, "n")
     o = _named(n.tanh(), "o")
-    return [*inputs, *weights, bias, x1w1, x2w2, x1w1x2w2, n, o]
+    return [*inputs, *weights, bias, x1w1, x2w2, weighted, n, o]
 
 
 def _named(value: Value, label: str) -> Value:
@@ -52,20 +53,27 @@ def _named(value: Value, label: str) -> Value:
     return value
 
 
+def _grad_of(node: Value) -> str:
+    """`x1.grad`, but `(x1*w1).grad`: the grad of the whole expression."""
+    return f"{node.label}.grad" if node.label.isalnum() else f"({node.label}).grad"
+
+
 def print_forward(values: list[Value]) -> None:
     print("Forward pass: each value from the values it is made of")
     for node in values:
         if not node.inputs:
-            print(f"  {node.label:9} = {node.data:8.4f}   (given)")
+            print(f"  {node.label:13} = {node.data:8.4f}   (given)")
             continue
         names = [child.label for child in node.inputs]
         numbers = [f"{child.data:.4f}" for child in node.inputs]
         if node.op == "tanh":
             formula, arithmetic = f"tanh({names[0]})", f"tanh({numbers[0]})"
         else:
-            formula = f" {node.op} ".join(names)
+            formula = (" + " if node.op == "+" else node.op).join(names)
             arithmetic = f" {node.op} ".join(numbers)
-        print(f"  {node.label:9} = {node.data:8.4f}   = {formula} = {arithmetic}")
+        # x1*w1 says what it computes; n and o are followed by what they compute.
+        said = "" if formula == node.label else f"{formula} = "
+        print(f"  {node.label:13} = {node.data:8.4f}   = {said}{arithmetic}")
 
 
 def print_backward(values: list[Value]) -> None:
@@ -74,7 +82,7 @@ def print_backward(values: list[Value]) -> None:
     print(f"\nBackward pass: {output.label}.grad = 1, then at each op, from the output back,")
     print("input.grad += local_grad * output.grad, the chain rule:\n")
     print(
-        f"  {'input.grad':13}    {'local_grad':>10}   {'output.grad':>11}    {'':8}  local_grad is"
+        f"  {'input.grad':20}    {'local_grad':>10}   {'output.grad':>11}    {'':8}  local_grad is"
     )
     # `values` is in forward order, so backwards each op comes before the ops that made its
     # inputs: its grad is complete when it passes it on, the order backward() uses.
@@ -82,16 +90,16 @@ def print_backward(values: list[Value]) -> None:
         for i, (child, local_grad) in enumerate(zip(node.inputs, node.local_grads)):
             rule = LOCAL_GRAD_RULES[node.op](node, i)
             print(
-                f"  {child.label + '.grad':13} += {local_grad:10.4f} * {node.grad:11.4f} = "
+                f"  {_grad_of(child):20} += {local_grad:10.4f} * {node.grad:11.4f} = "
                 f"{local_grad * node.grad:8.4f}  d({node.label})/d({child.label}) = {rule}"
             )
 
 
 def print_summary(values: list[Value]) -> None:
     print("\nAfter backward(): every value's data and grad, d(o)/d(value)")
-    print(f"  {'value':9} {'data':>8} {'grad':>8}")
+    print(f"  {'value':13} {'data':>8} {'grad':>8}")
     for node in values:
-        print(f"  {node.label:9} {node.data:8.4f} {node.grad:8.4f}")
+        print(f"  {node.label:13} {node.data:8.4f} {node.grad:8.4f}")
     w1, w2 = values[2], values[3]
     print(
         f"A grad says how o moves with a value: nudging w1 up by 0.01 moves o by about "

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from micrograd import Adam, data
 from micrograd.cli.options import add_options, demo_parser, run_command
-from micrograd.cli.training import make_model, train
+from micrograd.cli.training import LOSSES, make_model, train
 from micrograd.viz.plots import architecture, output_folder, plot_boundaries, plot_curves
 
 
@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> list[Path]:
     )
     title = f"Overfitting? {architecture(model)} trained on {len(X)} points"
     return [
-        plot_curves(histories, out / "overfitting_curves.png", title, "log loss"),
+        plot_curves(histories, out / "overfitting_curves.png", title, LOSSES["log-loss"]),
         plot_boundaries(
             panels, X, y, out / "overfitting_boundaries.png", title, args.resolution, test
         ),

@@ -12,8 +12,9 @@ accuracy rising. Then three pictures, a page and a GIF are written into out/:
 
 - moons_boundary.png: the decision boundary, a curve no straight line could make;
 - moons_curves.png: the loss and the accuracy at every step;
-- moons_graph.png: the graph of the trained model on one point, each value with its data
-  and its grad, so you can see which weights push the score up (blue) or down (orange);
+- moons_graph.png: the graph of the trained model on one point, along the path by which
+  the most grad flows back from the score to the inputs, each value with its data and its
+  grad, so you can see which weights push the score up (blue) or down (orange);
 - moons_replay.html: the training replayed step by step (open it in a browser): the
   boundary, every neuron's output over the plane, a point's values and grads at each step;
 - moons_training.gif: the boundary and the curves over training, for slides.

@@ -57,7 +57,9 @@ def test_train_moons_defaults_are_the_classic_demo(monkeypatch):
 def test_neuron_prints_every_value_and_grad(tmp_path, capsys):
     paths = load("neuron").main(["--out", str(tmp_path)])
     printed = capsys.readouterr().out
-    table = dict(re.findall(r"^  (\w+) +-?[\d.]+ +(-?[\d.]+)$", printed, flags=re.MULTILINE))
+    table = dict(
+        re.findall(r"^  (.+?) +-?\d+\.\d{4} +(-?\d+\.\d{4})$", printed, flags=re.MULTILINE)
+    )
     grads = {name: float(grad) for name, grad in table.items()}
     assert grads == {
         "x1": -1.5,
@@ -65,19 +67,41 @@ def test_neuron_prints_every_value_and_grad(tmp_path, capsys):
         "w1": 1.0,
         "w2": 0.0,
         "b": 0.5,
-        "x1w1": 0.5,
-        "x2w2": 0.5,
-        "x1w1x2w2": 0.5,
+        # Named as on the steps page: by what they compute.
+        "x1*w1": 0.5,
+        "x2*w2": 0.5,
+        "x1*w1 + x2*w2": 0.5,
         "n": 0.5,
         "o": 1.0,
     }
-    assert "o         =   0.7071   = tanh(n) = tanh(0.8814)" in printed
-    assert "x1.grad       +=    -3.0000 *      0.5000 =  -1.5000  d(x1w1)/d(x1) = w1" in printed
+    assert "o             =   0.7071   = tanh(n) = tanh(0.8814)" in printed
+    assert "n             =   0.8814   = x1*w1 + x2*w2 + b = -6.0000 + 6.8814" in printed
+    assert "x1.grad              +=    -3.0000 *      0.5000 =  -1.5000  d(x1*w1)/d(x1) = w1" in (
+        printed
+    )
+    assert "(x1*w1).grad         +=     1.0000 *      0.5000 =   0.5000" in printed
     if CAN_RENDER:
         assert [p.name for p in paths] == ["neuron.png"]
         assert_picture(paths[0])
+        # Fitted to a 1920 x 1080 slide, its 12 pt text (at 120 dpi) is at least 12 px high.
+        png = paths[0].read_bytes()
+        width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+        assert 12 * 120 / 72 * min(1920 / width, 1080 / height) >= 12, (width, height)
     else:
         assert "skipped" in printed
+
+
+@needs_dot
+def test_neuron_names_its_values_as_the_steps_page_does(tmp_path):
+    from micrograd.steps import backprop_steps
+
+    values = load("neuron").neuron(x1=2.0, x2=0.0, w1=-3.0, w2=1.0, b=6.8813735870195432)
+    computed = [v.label for v in values if v.inputs and v.label not in ("n", "o")]
+    assert computed == ["x1*w1", "x2*w2", "x1*w1 + x2*w2"]
+    # The steps page names the lecture's unlabelled values by what they compute.
+    page = backprop_steps(load("backprop_steps").neuron(), tmp_path / "steps.html").read_text()
+    for label in computed:
+        assert f"({label}).grad" in page
 
 
 @needs_dot
@@ -148,6 +172,28 @@ def test_overfitting_plots_training_and_test_loss(tmp_path, capsys):
     assert "MLP 2-4-4-1, relu, no penalty: training loss" in printed
     assert "MLP 2-4-4-1, relu, L2 alpha=0.01: training loss" in printed
     assert printed.count("(test loss lowest, ") == 2
+
+
+@needs_plotting
+def test_overfitting_says_its_log_loss_is_cross_entropy(tmp_path, monkeypatch):
+    demo = load("overfitting")
+    names = []
+
+    def plot_curves(histories, path, title, loss_name):
+        names.append(loss_name)
+        return path
+
+    monkeypatch.setattr(demo, "plot_curves", plot_curves)
+    demo.main([*TINY, "--test-points", "10", "--hidden", "4", "--out", str(tmp_path)])
+    assert names == ["log loss (binary cross-entropy)"]
+
+
+def test_train_moons_help_says_where_training_and_plotting_live(capsys):
+    with pytest.raises(SystemExit):
+        load("train_moons").main(["--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "`train_and_plot` in micrograd/cli/training.py" in help_text
+    assert "micrograd/__main__.py" not in help_text
 
 
 @pytest.mark.parametrize(

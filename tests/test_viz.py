@@ -6,6 +6,8 @@ paths for a missing, slow or failing Graphviz use small stand-in programs on PAT
 
 from __future__ import annotations
 
+import itertools
+import math
 import os
 import re
 import shutil
@@ -13,6 +15,7 @@ import stat
 import sys
 import time
 import xml.etree.ElementTree as ET
+from itertools import pairwise
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -102,35 +105,37 @@ def programs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 A_TIMES_B_PLUS_1 = "\n".join(
     [
         "digraph {",
-        '\tgraph [bgcolor="#ffffff" fontname=Helvetica fontsize=11 rankdir=LR]',
+        '\tgraph [bgcolor="#ffffff" fontname=Helvetica fontsize=12 rankdir=LR ranksep=0.3]',
         "\tnode [fontname=Helvetica fontsize=12 shape=plain]",
-        '\tedge [arrowsize=0.7 fontcolor="#444444" fontname=Helvetica fontsize=11]',
+        "\tedge [arrowsize=0.7 fontname=Helvetica fontsize=12]",
         '\tv0 [label=<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" '
-        'BGCOLOR="#dcefd5"><TR><TD><B>a</B></TD><TD>data 2.0000</TD><TD>grad -3.0000</TD>'
-        "</TR></TABLE>>]",
+        'BGCOLOR="#9ebdfa"><TR><TD><B>a</B></TD></TR><TR><TD>data 2.0000</TD></TR>'
+        "<TR><TD>grad -3.0000</TD></TR></TABLE>>]",
         '\tv1 [label=<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" '
-        'BGCOLOR="#dcefd5"><TR><TD><B>b</B></TD><TD>data -3.0000</TD><TD>grad 2.0000</TD>'
-        "</TR></TABLE>>]",
+        'BGCOLOR="#9ebdfa"><TR><TD><B>b</B></TD></TR><TR><TD>data -3.0000</TD></TR>'
+        "<TR><TD>grad 2.0000</TD></TR></TABLE>>]",
         '\tv2 [label=<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" '
-        'BGCOLOR="#ffffff"><TR><TD>data -6.0000</TD><TD>grad 1.0000</TD></TR></TABLE>>]',
-        '\top2 [label=<*> fillcolor="#eeeeee" fontsize=11 height=0.3 margin="0.04,0.02" '
-        "shape=ellipse style=filled]",
+        'BGCOLOR="#ffffff"><TR><TD>data -6.0000</TD></TR><TR><TD>grad 1.0000</TD></TR>'
+        "</TABLE>>]",
+        '\top2 [label=<*> fillcolor="#eeeeee" height=0.3 margin="0.04,0.02" shape=ellipse '
+        "style=filled]",
         '\tv3 [label=<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" '
-        'BGCOLOR="#dcefd5"><TR><TD>data 1.0000</TD><TD>grad 1.0000</TD></TR></TABLE>>]',
+        'BGCOLOR="#9ebdfa"><TR><TD>data 1.0000</TD></TR><TR><TD>grad 1.0000</TD></TR>'
+        "</TABLE>>]",
         '\tv4 [label=<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" '
-        'BGCOLOR="#f6d3dc"><TR><TD><B>c</B></TD><TD>data -5.0000</TD><TD>grad 1.0000</TD>'
-        "</TR></TABLE>>]",
-        '\top4 [label=<+> fillcolor="#eeeeee" fontsize=11 height=0.3 margin="0.04,0.02" '
-        "shape=ellipse style=filled]",
+        'BGCOLOR="#ef8fa7"><TR><TD><B>c</B></TD></TR><TR><TD>data -5.0000</TD></TR>'
+        "<TR><TD>grad 1.0000</TD></TR></TABLE>>]",
+        '\top4 [label=<+> fillcolor="#eeeeee" height=0.3 margin="0.04,0.02" shape=ellipse '
+        "style=filled]",
         "\top2 -> v2",
         "\tv0 -> op2",
         "\tv1 -> op2",
         "\top4 -> v4",
         "\tv2 -> op4",
         "\tv3 -> op4",
-        '\tlabel=<<TABLE BORDER="0" CELLSPACING="4"><TR><TD BGCOLOR="#dcefd5" BORDER="1" '
+        '\tlabel=<<TABLE BORDER="0" CELLSPACING="4"><TR><TD BGCOLOR="#9ebdfa" BORDER="1" '
         'WIDTH="14" HEIGHT="14"></TD><TD ALIGN="LEFT">leaf (input or parameter)</TD>'
-        '<TD BGCOLOR="#f6d3dc" BORDER="1" WIDTH="14" HEIGHT="14"></TD><TD ALIGN="LEFT">'
+        '<TD BGCOLOR="#ef8fa7" BORDER="1" WIDTH="14" HEIGHT="14"></TD><TD ALIGN="LEFT">'
         "output</TD></TR></TABLE>> labeljust=l labelloc=b",
         "}",
         "",
@@ -150,10 +155,12 @@ def test_draw_dot_exact_text_for_a_small_graph():
     assert draw_dot(_a_times_b_plus_1()).source == A_TIMES_B_PLUS_1
 
 
-def test_draw_dot_local_grads_stacked_cells_and_no_colour_exact_lines():
+def test_draw_dot_local_grads_top_to_bottom_and_no_colour_exact_lines():
     source = draw_dot(_a_times_b_plus_1(), show_local_grads=True, color=None, rankdir="TB").source
     lines = source.splitlines()
-    assert '\tgraph [bgcolor="#ffffff" fontname=Helvetica fontsize=11 rankdir=TB]' in lines
+    assert (
+        '\tgraph [bgcolor="#ffffff" fontname=Helvetica fontsize=12 rankdir=TB ranksep=0.3]'
+    ) in lines
     assert (
         '\tv0 [label=<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4" '
         'BGCOLOR="#ffffff"><TR><TD><B>a</B></TD></TR><TR><TD>data 2.0000</TD></TR>'
@@ -219,6 +226,109 @@ def test_draw_dot_colour_by_grad_sign_and_size():
     assert (dot._fade("#000000", 0.5), dot._fade("#5b9bd5", 0.0)) == ("#808080", "#ffffff")
 
 
+# Machado, Oliveira and Fernandes (2009): how a colour looks with each common kind of colour
+# blindness (at full severity), as a matrix on linear RGB.
+COLOUR_BLINDNESS = {
+    "protanopia": (
+        (0.152286, 1.052583, -0.204868),
+        (0.114503, 0.786281, 0.099216),
+        (-0.003882, -0.048116, 1.051998),
+    ),
+    "deuteranopia": (
+        (0.367322, 0.860646, -0.227968),
+        (0.280085, 0.672501, 0.047413),
+        (-0.011820, 0.042940, 0.968881),
+    ),
+    "tritanopia": (
+        (1.255528, -0.076749, -0.178779),
+        (-0.078411, 0.930809, 0.147602),
+        (0.004733, 0.691367, 0.303900),
+    ),
+}
+
+
+def _linear_rgb(color: str) -> list[float]:
+    channels = (int(color[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+
+
+def _seen_with(kind: str | None, color: str) -> list[float]:
+    rgb = _linear_rgb(color)
+    if kind is None:
+        return rgb
+    return [
+        min(1.0, max(0.0, sum(m * c for m, c in zip(row, rgb)))) for row in COLOUR_BLINDNESS[kind]
+    ]
+
+
+def _lab(rgb: list[float]) -> tuple[float, float, float]:
+    """CIE L*a*b* (D65) of a linear sRGB colour."""
+    r, g, b = rgb
+    xyz = (
+        (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047,
+        0.2126 * r + 0.7152 * g + 0.0722 * b,
+        (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883,
+    )
+    fx, fy, fz = (t ** (1 / 3) if t > 216 / 24389 else (24389 / 27 * t + 16) / 116 for t in xyz)
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+def _delta_e_2000(lab1: tuple[float, float, float], lab2: tuple[float, float, float]) -> float:
+    """CIEDE2000: how different two colours look; about 2 is just noticeable, 10 is plain."""
+    (l1, a1, b1), (l2, a2, b2) = lab1, lab2
+    mean_c = (math.hypot(a1, b1) + math.hypot(a2, b2)) / 2
+    g = 0.5 * (1 - math.sqrt(mean_c**7 / (mean_c**7 + 25**7)))
+    a1, a2 = (1 + g) * a1, (1 + g) * a2
+    c1, c2 = math.hypot(a1, b1), math.hypot(a2, b2)
+    h1, h2 = math.degrees(math.atan2(b1, a1)) % 360, math.degrees(math.atan2(b2, a2)) % 360
+    dh = 0.0 if c1 * c2 == 0 else (h2 - h1 + 180) % 360 - 180
+    dl, dc = l2 - l1, c2 - c1
+    d_big_h = 2 * math.sqrt(c1 * c2) * math.sin(math.radians(dh / 2))
+    mean_l, mean_c = (l1 + l2) / 2, (c1 + c2) / 2
+    mean_h = h1 + h2 if c1 * c2 == 0 else (h1 + dh / 2) % 360
+    t = (
+        1
+        - 0.17 * math.cos(math.radians(mean_h - 30))
+        + 0.24 * math.cos(math.radians(2 * mean_h))
+        + 0.32 * math.cos(math.radians(3 * mean_h + 6))
+        - 0.20 * math.cos(math.radians(4 * mean_h - 63))
+    )
+    s_l = 1 + 0.015 * (mean_l - 50) ** 2 / math.sqrt(20 + (mean_l - 50) ** 2)
+    s_c, s_h = 1 + 0.045 * mean_c, 1 + 0.015 * mean_c * t
+    rotation = -2 * math.sqrt(mean_c**7 / (mean_c**7 + 25**7))
+    rotation *= math.sin(math.radians(60 * math.exp(-(((mean_h - 275) / 25) ** 2))))
+    return math.sqrt(
+        (dl / s_l) ** 2
+        + (dc / s_c) ** 2
+        + (d_big_h / s_h) ** 2
+        + rotation * (dc / s_c) * (d_big_h / s_h)
+    )
+
+
+def test_delta_e_2000_matches_the_published_test_pairs():
+    # Sharma, Wu and Dalal (2005), pairs 1, 7 and 17 of their table.
+    assert _delta_e_2000((50, 2.6772, -79.7751), (50, 0, -82.7485)) == pytest.approx(
+        2.0425, abs=1e-4
+    )
+    assert _delta_e_2000((50, 0, 0), (50, -1, 2)) == pytest.approx(2.3669, abs=1e-4)
+    assert _delta_e_2000((50, 2.5, 0), (73, 25, -18)) == pytest.approx(27.1492, abs=1e-4)
+
+
+@pytest.mark.parametrize("kind", [None, *COLOUR_BLINDNESS])
+def test_role_fills_stay_distinct_with_colour_blindness_and_black_text_reads_on_them(
+    kind: str | None,
+):
+    # Inputs, parameters, the output and computed values (white) must not look alike to
+    # anyone: before, input green and output pink differed by 7 under deuteranopia.
+    fills = {**viz.ROLE_FILLS, "computed": viz.WHITE}
+    for (role1, fill1), (role2, fill2) in itertools.combinations(fills.items(), 2):
+        seen = _lab(_seen_with(kind, fill1)), _lab(_seen_with(kind, fill2))
+        assert _delta_e_2000(*seen) > 18, (kind, role1, role2)
+    for role, fill in viz.ROLE_FILLS.items():
+        luminance = sum(w * c for w, c in zip((0.2126, 0.7152, 0.0722), _linear_rgb(fill)))
+        assert (luminance + 0.05) / 0.05 > 9, role  # WCAG contrast with black: AAA is 7
+
+
 def test_draw_dot_grad_colour_of_nan_and_inf():
     x = Value(1.0, label="x")
     x.grad = float("nan")
@@ -226,12 +336,14 @@ def test_draw_dot_grad_colour_of_nan_and_inf():
     y.label = "y"
     y.grad = float("inf")
     source = draw_dot(y, color="grad").source
-    assert f'BGCOLOR="{viz.UNKNOWN}"><TR><TD><B>x</B></TD><TD>data 1.0000</TD><TD>grad nan' in (
-        source
-    )
-    assert f'BGCOLOR="{viz.POSITIVE}"><TR><TD><B>y</B></TD><TD>data 2.0000</TD><TD>grad inf' in (
-        source
-    )
+    assert (
+        f'BGCOLOR="{viz.UNKNOWN}"><TR><TD><B>x</B></TD></TR><TR><TD>data 1.0000</TD></TR>'
+        "<TR><TD>grad nan"
+    ) in source
+    assert (
+        f'BGCOLOR="{viz.POSITIVE}"><TR><TD><B>y</B></TD></TR><TR><TD>data 2.0000</TD></TR>'
+        "<TR><TD>grad inf"
+    ) in source
 
 
 def test_draw_dot_rejects_bad_options_with_clear_errors():
@@ -289,28 +401,46 @@ def _boxes(source: str) -> dict[str, list[str]]:
 
 
 def test_draw_dot_with_model_boxes_each_neuron_and_layer():
-    model = MLP(2, [3, 1], activation="tanh", seed=0)
-    out = model([Value(0.5, label="x0"), Value(-1.0, label="x1")])
+    model = MLP(2, [3, 2, 1], activation="tanh", seed=0)
+    out = model([Value(0.5, label="x1"), Value(-1.0, label="x2")])
     assert isinstance(out, Value)
     out.backward()
     source = draw_dot(out, model=model).source
     boxes = _boxes(source)
     assert list(boxes) == [
-        "cluster_layer0",
-        "cluster_layer0_neuron0",
-        "cluster_layer0_neuron1",
-        "cluster_layer0_neuron2",
-        "cluster_layer1",
-        "cluster_layer1_neuron0",
+        "cluster_hidden_layer_1",
+        "cluster_hidden_layer_1_neuron_1",
+        "cluster_hidden_layer_1_neuron_2",
+        "cluster_hidden_layer_1_neuron_3",
+        "cluster_hidden_layer_2",
+        "cluster_hidden_layer_2_neuron_1",
+        "cluster_hidden_layer_2_neuron_2",
+        "cluster_output_layer",
+        "cluster_output_layer_neuron_1",
     ]
-    # A hidden neuron: w0, w1, b, then its dot (value and op) and its tanh (value and op).
-    assert len(boxes["cluster_layer0_neuron0"]) == 3 + 2 + 2
-    assert len(boxes["cluster_layer1_neuron0"]) == 4 + 2  # linear output: no activation
-    assert boxes["cluster_layer0"] == []  # only neuron boxes inside a layer box
-    # Inside its neuron's box, a parameter's label is short; the box says whose it is.
-    assert "<B>w0</B>" in source and "layer0.neuron0.w0" not in source
+    # A hidden neuron: w1, w2, b, then its dot (value and op) and its tanh (value and op).
+    assert len(boxes["cluster_hidden_layer_1_neuron_1"]) == 3 + 2 + 2
+    assert len(boxes["cluster_output_layer_neuron_1"]) == 3 + 2  # linear: no activation
+    assert boxes["cluster_hidden_layer_1"] == []  # only neuron boxes inside a layer box
+    # The names a picture shows count from 1, as x1 and x2 do: layers, neurons, weights.
+    titles = re.findall(r"graph \[.* label=<([^<>]*)> ", source)
+    assert titles == [
+        "hidden layer 1", "neuron 1", "neuron 2", "neuron 3",
+        "hidden layer 2", "neuron 1", "neuron 2",
+        "output layer", "neuron 1",
+    ]  # fmt: skip
+    labels = re.findall(r"<TD><B>([^<]*)</B></TD>", source)
+    hidden_1, hidden_2, output = (
+        ["w1", "w2", "b"] * 3,
+        ["w1", "w2", "w3", "b"] * 2,
+        ["w1", "w2", "b"],
+    )
+    assert labels == ["x1", "x2", *hidden_1, *hidden_2, *output]
+    # The saved-file names stay the parameters' labels; the picture does not show them.
+    assert model.layers[0].neurons[0].w[0].label == "layer0.neuron0.w0"
+    assert "layer0" not in source.replace("cluster_", "")
     assert f'BGCOLOR="{viz.ROLE_FILLS["parameter"]}"><TR><TD><B>b</B>' in source
-    assert f'BGCOLOR="{viz.ROLE_FILLS["input"]}"><TR><TD><B>x0</B>' in source
+    assert f'BGCOLOR="{viz.ROLE_FILLS["input"]}"><TR><TD><B>x1</B>' in source
     assert ">parameter<" in source and ">input<" in source
 
 
@@ -345,7 +475,13 @@ def test_draw_dot_with_model_boxes_the_values_a_neuron_says_are_its_own():
     model = SimpleNamespace(nin=2, layers=[layer], parameters=lambda: [*neuron.w, neuron.b])
     out = neuron([Value(1.0), Value(2.0)])
     boxes = _boxes(draw_dot(out, model=model).source)
-    assert len(boxes["cluster_layer0_neuron0"]) == 3 + 2 + 2 + 2  # w0 w1 b, dot, +, tanh
+    # One layer: the output layer. w1 w2 b, dot, +, tanh.
+    assert len(boxes["cluster_output_layer_neuron_1"]) == 3 + 2 + 2 + 2
+    assert re.findall(r"<TD><B>([^<]*)</B></TD>", draw_dot(out, model=model).source) == [
+        "w1",
+        "w2",
+        "b",
+    ]
 
 
 def test_draw_dot_with_model_leaves_out_of_the_boxes_what_no_neuron_made():
@@ -368,15 +504,18 @@ def test_draw_dot_with_model_leaves_out_of_the_boxes_what_no_neuron_made():
 
 
 def test_draw_dot_refuses_a_big_graph_saying_how_big_and_what_to_do():
-    with pytest.raises(ValueError) as caught:
+    with pytest.raises(viz.GraphTooBigError) as caught:
         draw_dot(_chain(300))  # 601 values: 300 sums, 300 ones, and x
-    message = str(caught.value)
-    assert "this graph has 601 values, more than max_nodes=500" in message
-    assert "Pass max_nodes=601 to draw it all" in message
+    assert isinstance(caught.value, ValueError)
+    # Short, for a notebook: the size, the depth that fits, the way to draw it all anyway.
     # Level k of the chain holds 2 values (a sum and a 1), so depth=249 fits 499.
-    assert "or depth=249 to draw only the values within 249 ops of the root (499 values)" in (
-        message
+    assert str(caught.value) == (
+        "draw_dot: this graph has 601 values, more than max_nodes=500: too many to read. "
+        "Pass depth=249 to draw the 499 values nearest the root, or max_nodes=601 to draw "
+        "them all; tree(root) shows any graph as text."
     )
+    # In IPython and Jupyter the message alone, without twenty lines of traceback.
+    assert caught.value._render_traceback_() == [f"GraphTooBigError: {caught.value}"]
     assert _node_ids(draw_dot(_chain(300), max_nodes=601).source).count("v600") == 1
     values = [i for i in _node_ids(draw_dot(_chain(300), depth=249).source) if i[0] == "v"]
     assert len(values) == 499
@@ -395,6 +534,25 @@ def test_draw_dot_depth_marks_values_with_hidden_inputs():
     assert _node_ids(root_only) == ["v0", "op0", "hidden0"]
     assert "1 input not shown" in root_only
     assert "not shown" not in draw_dot(o, depth=10).source  # deeper than the graph
+
+
+def test_draw_dot_only_draws_the_values_given_and_marks_what_is_left_out():
+    o = _neuron()
+    n = o.inputs[0]
+    x1w1_plus_x2w2 = n.inputs[0]
+    x1w1 = x1w1_plus_x2w2.inputs[0]
+    x1, w1 = x1w1.inputs
+    source = draw_dot(o, only=[n, x1w1_plus_x2w2, x1w1, x1, w1]).source
+    # x1, w1, x1*w1, the sum, n and o; b and x2*w2 (with x2 and w2) are left out.
+    assert _node_ids(source) == [
+        "v0", "v1", "v2", "op2", "v3", "op3", "v4", "op4", "v5", "op5", "hidden3", "hidden4",
+    ]  # fmt: skip
+    assert "hidden3 [label=<&#8943; 1 input not shown>" in source  # x2*w2, into the sum
+    assert "hidden4 [label=<&#8943; 1 input not shown>" in source  # b, into n's +
+    assert "dashed: inputs not drawn; a grad sums every use, drawn or not" in source
+    assert draw_dot(o, only=[]).source.count("[label=<<TABLE") == 1  # the root alone
+    with pytest.raises(ValueError, match=r"only= holds 1 value that the root was not made from"):
+        draw_dot(o, only=[n, Value(1.0)])
 
 
 def test_draw_dot_depth_counts_only_inputs_that_are_really_hidden():
@@ -501,6 +659,77 @@ def test_hostile_labels_render_literally(
 # ------------------------------------------------------------------ rendering
 
 
+def _points(shape: ET.Element) -> list[tuple[float, float]]:
+    """The corners of a polygon, or of the box around an ellipse, in an SVG."""
+    if shape.tag == f"{SVG}ellipse":
+        cx, cy, rx, ry = (float(shape.get(k, "0")) for k in ("cx", "cy", "rx", "ry"))
+        return [(cx - rx, cy - ry), (cx + rx, cy + ry)]
+    pairs = (point.split(",") for point in (shape.get("points") or "").split())
+    return [(float(x), float(y)) for x, y in pairs]
+
+
+def texts_outside_their_boxes(svg: str) -> list[str]:
+    """Each text of a node that crosses the edge of the smallest box or oval around it,
+    and each text of the legend that runs into the next item or off the picture, measured
+    by the width that its `textLength` gives it in any font. A text without one has the
+    width of whatever font draws it: it counts as crossing."""
+    root = ET.fromstring(svg)
+    width = float(root.get("viewBox", "0 0 0 0").split()[2])
+    crossing = []
+
+    def extent(text: ET.Element) -> tuple[float, float]:
+        x, length = float(text.get("x", "0")), float(text.get("textLength", "nan"))
+        start = {"start": x, "middle": x - length / 2, "end": x - length}[text.get("text-anchor")]
+        return start, start + length
+
+    for group in root.iter(f"{SVG}g"):
+        shapes = [_points(s) for s in group if s.tag in (f"{SVG}polygon", f"{SVG}ellipse")]
+        texts = [t for t in group if t.tag == f"{SVG}text"]
+        if group.get("class") == "node":
+            for text in texts:
+                left, right = extent(text)
+                x, y = float(text.get("x", "0")), float(text.get("y", "0"))
+                around = [
+                    (min(p[0] for p in s), max(p[0] for p in s))
+                    for s in shapes
+                    if min(p[0] for p in s) <= x <= max(p[0] for p in s)
+                    and min(p[1] for p in s) <= y <= max(p[1] for p in s)
+                ]
+                if not around:  # a node without a border: a column's title, say
+                    continue
+                low, high = min(around, key=lambda box: box[1] - box[0])
+                if not low - 0.5 <= left <= right <= high + 0.5:
+                    crossing.append(f"{text.text!r}: {left:.1f}..{right:.1f} in {low}..{high}")
+        elif group.get("class") == "graph":  # the legend: swatches and texts in a row
+            # shapes[0] is the background; each swatch is drawn twice, filled and outlined.
+            swatches = {(min(p[0] for p in s), max(p[0] for p in s), "swatch") for s in shapes[1:]}
+            row = sorted([(*extent(text), text.text) for text in texts] + list(swatches))
+            for (_, right, name), (left, _, _) in pairwise([*row, (width, width, "")]):
+                if not right <= left + 0.5:
+                    crossing.append(f"{name!r} ends at {right:.1f}, the next item starts at {left}")
+    return crossing
+
+
+@pytest.mark.parametrize("graphviz_program", ["graphviz-pure"], indirect=True)
+def test_fallback_svg_keeps_every_text_inside_its_box(graphviz_program: str):
+    model = MLP(2, [2, 1], seed=0)
+    out = model([Value(0.5, label="x1"), Value(-1.0, label="x2")])
+    assert isinstance(out, Value)
+    out.backward()
+    drawings = [
+        draw_dot(_neuron(), show_local_grads=True),
+        draw_dot(_neuron(), rankdir="TB", color="grad"),
+        draw_dot(out, model=model),
+        draw_mlp(model),
+    ]
+    for drawing in drawings:
+        svg = render(drawing.source, "svg").decode()
+        assert svg.count("<text ") == svg.count(' lengthAdjust="spacingAndGlyphs"') > 5
+        assert texts_outside_their_boxes(svg) == []
+        # What Jupyter shows is the same picture.
+        assert drawing._repr_mimebundle_()["image/svg+xml"] == svg
+
+
 @needs_dot
 def test_render_svg_with_dot_shows_every_value():
     svg = render(draw_dot(_neuron(), show_local_grads=True).source, "svg").decode()
@@ -523,6 +752,25 @@ def test_drawing_shows_as_svg_in_jupyter():
     assert images["image/png"][:8] == b"\x89PNG\r\n\x1a\n"
     assert images["image/jpeg"][:2] == b"\xff\xd8"
     assert draw_dot(_neuron())._repr_mimebundle_(exclude=["image/svg+xml"]) == {}
+
+
+def _size_and_smallest_font(svg: str) -> tuple[float, float, float]:
+    """The picture's width and height and its smallest text, in points (1/72 inch)."""
+    root = ET.fromstring(svg)
+    width, height = (float((root.get(k) or "").removesuffix("pt")) for k in ("width", "height"))
+    sizes = [float(t.get("font-size", "14")) for t in root.iter(f"{SVG}text")]
+    return width, height, min(sizes)
+
+
+@needs_dot
+@pytest.mark.parametrize("rankdir", ["LR", "TB"])
+def test_jupyter_shows_the_lecture_neuron_in_a_cell_with_text_readable(rankdir: str):
+    # A browser draws 1pt as 4/3 px, and a notebook shrinks a picture wider than its cell,
+    # about 1,000 px, to fit. Left to right, the neuron was 1,980 px wide: text of 7 px.
+    bundle = draw_dot(_neuron(), show_local_grads=True, rankdir=rankdir)._repr_mimebundle_()
+    width, _, smallest = _size_and_smallest_font(str(bundle["image/svg+xml"]))
+    shown = smallest * 4 / 3 * min(1.0, 1000 / (width * 4 / 3))
+    assert smallest >= 12 and shown >= 12, (width, smallest, shown)
 
 
 @needs_dot
@@ -564,7 +812,10 @@ def test_without_graphviz_jupyter_shows_the_text_view_and_the_hint(programs: Pat
     assert text.startswith(tree(o, depth=1) + "\n\n")
     assert text.endswith(renderer.INSTALL_HINT)
     mlp_bundle = draw_mlp(MLP(2, [2, 1], seed=0))._repr_mimebundle_()
-    assert mlp_bundle["text/plain"].startswith("inputs: 2\nlayer 0: 2 neurons, relu")
+    assert mlp_bundle["text/plain"].startswith(
+        "inputs: x1, x2\nhidden layer 1: 2 neurons, relu, weights from "
+    )
+    assert "\noutput layer: 1 neuron, linear, weights from " in mlp_bundle["text/plain"]
 
 
 @needs_dot
@@ -573,8 +824,13 @@ def test_graphviz_pure_is_used_when_dot_is_missing(programs: Path):
     log = programs / "calls.log"
     _program(programs, "graphviz-pure", f'echo "$@" >> "{log}"\nexec "{DOT}" "$@"')
     assert find_graphviz() == str(programs / "graphviz-pure")
-    assert render(draw_dot(_neuron()).source, "svg").startswith(b"<?xml")
-    assert log.read_text() == "-Tsvg\n"
+    svg = render(draw_dot(_neuron()).source, "svg")
+    assert svg.startswith(b"<?xml")
+    # The SVG, then the layout as JSON, for the width of each text: see the next test.
+    assert log.read_text() == "-Tsvg\n-Tjson\n"
+    assert svg.count(b"<text ") == svg.count(b' lengthAdjust="spacingAndGlyphs"') > 30
+    assert render(draw_dot(_neuron()).source, "png").startswith(b"\x89PNG")
+    assert log.read_text() == "-Tsvg\n-Tjson\n-Tpng\n"
 
 
 @needs_sh
@@ -724,13 +980,73 @@ def test_drawing_is_a_graphviz_digraph_that_keeps_its_extras_when_copied():
         5.0,
     )
     assert repr(drawing) == "<Drawing of 10 values; save(drawing, 'graph.svg') writes it to a file>"
+    assert repr(draw_dot(Value(1.0))).startswith("<Drawing of 1 value;")
+
+
+def test_drawing_render_pipe_and_view_without_graphviz_give_the_install_hint(
+    programs: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # graphviz's own methods would raise its ExecutableNotFound, with no word of graphviz-pure.
+    opened: list[object] = []
+    monkeypatch.setattr(graphviz, "view", lambda *args, **kwargs: opened.append(args))
+    drawing, folder = draw_dot(_neuron()), programs.parent
+    for call in (
+        drawing.pipe,
+        lambda: drawing.render(directory=folder),
+        lambda: drawing.view(directory=folder),
+        lambda: drawing.render(outfile=folder / "o.png"),
+    ):
+        with pytest.raises(GraphvizNotFoundError, match="pip install graphviz-pure"):
+            call()
+    assert sorted(p.name for p in folder.iterdir()) == ["bin"]  # nothing written
+    assert opened == []
+
+
+@needs_sh
+def test_drawing_render_pipe_and_view_use_graphviz_pure_when_dot_is_missing(
+    programs: Path, monkeypatch: pytest.MonkeyPatch
+):
+    log = programs / "calls.log"
+    _program(programs, "graphviz-pure", f'echo "$@" >> "{log}"\necho "picture $1"')
+    opened: list[tuple[object, object]] = []
+    monkeypatch.setattr(graphviz, "view", lambda path, quiet: opened.append((path, quiet)))
+    folder = programs.parent
+    drawing = draw_dot(_neuron(), format="png")
+    assert drawing.pipe() == b"picture -Tpng\n"
+    assert drawing.pipe(format="pdf", encoding="ascii") == "picture -Tpdf\n"
+    rendered = drawing.render(directory=folder)
+    assert rendered == str(folder / "Drawing.gv.png")  # graphviz's names, from the class
+    assert (folder / "Drawing.gv.png").read_bytes() == b"picture -Tpng\n"
+    assert (folder / "Drawing.gv").read_text() == drawing.source
+    assert drawing.render(folder / "o", format="svg", cleanup=True) == str(folder / "o.svg")
+    assert not (folder / "o").exists()
+    assert drawing.render(outfile=folder / "n.pdf") == str(folder / "n.pdf")
+    assert (folder / "n.pdf").read_bytes() == b"picture -Tpdf\n"
+    assert (folder / "n.gv").read_text() == drawing.source
+    assert drawing.view(folder / "v", quiet_view=True) == str(folder / "v.png")
+    assert opened == [(folder / "v.png", True)]
+    calls = ["-Tpng", "-Tpdf", "-Tpng", "-Tsvg", "-Tjson", "-Tpdf", "-Tpng", ""]
+    assert log.read_text().split("\n") == calls
+    with pytest.raises(ValueError, match=r"does not take engine=, renderer="):
+        drawing.render(engine="neato", renderer="cairo")
+    with pytest.raises(ValueError, match=r"format must be one that Graphviz writes, .* got 'gif2'"):
+        drawing.pipe(format="gif2")
+
+
+@needs_sh
+def test_drawing_render_stops_graphviz_after_the_timeout(programs: Path):
+    _program(programs, "dot", f'exec "{SLEEP}" 10')
+    drawing = draw_dot(_neuron(), timeout=0.2)
+    for call in (drawing.pipe, lambda: drawing.render(directory=programs.parent)):
+        with pytest.raises(RenderError, match=r"dot took longer than timeout=0.2 seconds"):
+            call()
 
 
 # ------------------------------------------------------------------ draw_mlp
 
 
 def test_draw_mlp_draws_neurons_in_layers_and_weights_by_size_and_sign():
-    model = MLP(2, [3, 1], seed=0)
+    model = MLP(2, [3, 2, 1], seed=0)
     weights = {
         (layer, j, k): w.data
         for layer, lay in enumerate(model.layers)
@@ -739,26 +1055,39 @@ def test_draw_mlp_draws_neurons_in_layers_and_weights_by_size_and_sign():
     }
     largest = max(abs(w) for w in weights.values())
     source = draw_mlp(model).source
+    # Everything counts from 1, as x1 and x2 do; ids follow the names shown.
     assert _node_ids(source) == [
-        "inputs", "x0", "x1",
-        "layer0", "layer0_neuron0", "layer0_neuron1", "layer0_neuron2",
-        "layer1", "layer1_neuron0",
+        "inputs", "x1", "x2",
+        "hidden_layer_1", "hidden_layer_1_neuron_1", "hidden_layer_1_neuron_2",
+        "hidden_layer_1_neuron_3",
+        "hidden_layer_2", "hidden_layer_2_neuron_1", "hidden_layer_2_neuron_2",
+        "output_layer", "output_layer_neuron_1",
+    ]  # fmt: skip
+    shown = re.findall(r"^\t+\w+ \[label=<(.*?)> ", source, flags=re.MULTILINE)
+    assert shown == [
+        "<B>inputs</B>", "x1", "x2",
+        "<B>hidden layer 1</B><BR/>relu", "1", "2", "3",
+        "<B>hidden layer 2</B><BR/>relu", "1", "2",
+        "<B>output layer</B><BR/>linear", "1",
     ]  # fmt: skip
     edges = re.findall(r"^\t(\w+) -> (\w+) \[(.*)\]$", source, flags=re.MULTILINE)
     visible_edges = [edge for edge in edges if "invis" not in edge[2]]
-    assert len(visible_edges) == len(weights) == 2 * 3 + 3 * 1
+    assert len(visible_edges) == len(weights) == 2 * 3 + 3 * 2 + 2 * 1
+    names = ["hidden_layer_1", "hidden_layer_2", "output_layer"]
     for (layer, j, k), w in weights.items():
-        source_id = f"x{k}" if layer == 0 else f"layer{layer - 1}_neuron{k}"
-        [attributes] = [
-            a for t, h, a in visible_edges if (t, h) == (source_id, f"layer{layer}_neuron{j}")
-        ]
+        source_id = f"x{k + 1}" if layer == 0 else f"{names[layer - 1]}_neuron_{k + 1}"
+        head = f"{names[layer]}_neuron_{j + 1}"
+        [attributes] = [a for t, h, a in visible_edges if (t, h) == (source_id, head)]
         assert f'color="{viz.POSITIVE if w >= 0 else viz.NEGATIVE}"' in attributes
         assert f"penwidth={0.4 + 4.6 * abs(w) / largest:.2f}" in attributes
-        assert f'tooltip="layer{layer}.neuron{j}.w{k} = {w:.4f}"' in attributes
+        # On hover: the weight's name in the picture, and its name in a saved model.
+        name = names[layer].replace("_", " ")
+        assert (
+            f'tooltip="{name}, neuron {j + 1}, w{k + 1} = {w:.4f} '
+            f'(saved as layer{layer}.neuron{j}.w{k})"'
+        ) in attributes
         assert "label=" not in attributes
     assert "penwidth=5.00" in source  # the largest weight is the thickest line
-    assert "<B>layer 1</B><BR/>output, linear" in source
-    assert "<B>layer 0</B><BR/>hidden, relu" in source
     assert draw_mlp(model).source == source
 
 
@@ -776,7 +1105,7 @@ def test_draw_mlp_checks_its_input():
     with pytest.raises(
         ValueError,
         match=r"this network has 603 inputs and neurons, more than "
-        r"max_nodes=500; .* Pass max_nodes=603 to draw it",
+        r"max_nodes=500: too many to read. Pass max_nodes=603 to draw it anyway.",
     ):
         draw_mlp(MLP(2, [600, 1], seed=0))
     with pytest.raises(ValueError, match=r"draw_mlp: rankdir must be .*, got 'BT'"):
@@ -788,7 +1117,8 @@ def test_draw_mlp_renders_one_circle_per_input_and_neuron():
     svg = render(draw_mlp(MLP(3, [4, 4, 2], seed=0)).source, "svg").decode()
     nodes = _svg_nodes(svg)
     assert len(nodes) == 3 + 4 + 4 + 2 + 4  # the circles, and a title per column
-    assert nodes["layer2_neuron1"] == ["1"] and nodes["x2"] == ["x2"]
+    assert nodes["output_layer_neuron_2"] == ["2"] and nodes["x3"] == ["x3"]
+    assert nodes["hidden_layer_2"] == ["hidden layer 2", "relu"]
     assert _svg_edge_count(svg) == 3 * 4 + 4 * 4 + 4 * 2  # the invisible lines are not drawn
 
 
@@ -866,3 +1196,27 @@ def test_tree_rejects_what_is_not_a_value_or_a_depth():
         tree([Value(1.0)])  # type: ignore[arg-type]
     with pytest.raises(ValueError, match=r"tree: depth must be None .*, got 1.5"):
         tree(Value(1.0), depth=1.5)  # type: ignore[arg-type]
+
+
+def test_tree_shows_itself_as_text_at_the_prompt_and_in_notebooks():
+    o = _neuron()
+    text = tree(o)
+    expected = "\n".join(
+        [
+            "o = tanh        data  0.7071  grad  1.0000",
+            "└─ n = +        data  0.8814  grad  0.5000",
+            "   ├─ +         data -6.0000  grad  0.5000",
+        ]
+    )
+    # The REPL and a notebook's last line show repr(): the lines themselves, not '...\n...'.
+    assert repr(text).startswith(expected + "\n")
+    assert repr(o.tree(depth=1)) == tree(o, depth=1) == str(tree(o, depth=1))
+    # Still a string in every other way: print, ==, +, str methods, f-strings.
+    assert isinstance(text, str) and text == str(text) and text.startswith(expected)
+    assert type(text + "!") is str and f"{text}" == str(text)
+
+
+def test_tree_shows_itself_as_text_in_ipython():
+    pretty = pytest.importorskip("IPython.lib.pretty", reason="IPython is not installed")
+    text = tree(_neuron())
+    assert pretty.pretty(text) == str(text)  # what Jupyter puts under a cell

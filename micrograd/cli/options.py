@@ -166,9 +166,10 @@ OPTIONS: dict[str, dict[str, Any]] = {
     },
     "graph-depth": {
         "type": at_least(1),
-        "default": 2,
+        "default": None,
         "metavar": "K",
-        "help": "how many ops back from the output the graph picture goes",
+        "help": "how many ops back from the output the graph picture goes "
+        "(default: back to the inputs)",
     },
     "replay": {
         "type": Path,

@@ -39,7 +39,7 @@ from ..viz.replay import Recorder
 # The losses `train` knows, and what plots call them.
 LOSSES = {
     "max-margin": "max-margin loss",
-    "log-loss": "log loss",
+    "log-loss": "log loss (binary cross-entropy)",
     "cross-entropy": "cross-entropy loss",
 }
 

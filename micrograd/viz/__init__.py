@@ -22,6 +22,7 @@ from .dot import (
     SAVE_FORMATS,
     UNKNOWN,
     WHITE,
+    GraphTooBigError,
     LayerLike,
     MLPLike,
     NeuronLike,
@@ -38,7 +39,7 @@ from .renderer import (
     find_graphviz,
     render,
 )
-from .text import tree, visible
+from .text import TextView, tree, visible
 
 __all__ = [
     "COLOR_MODES",
@@ -55,11 +56,13 @@ __all__ = [
     "UNKNOWN",
     "WHITE",
     "Drawing",
+    "GraphTooBigError",
     "GraphvizNotFoundError",
     "LayerLike",
     "MLPLike",
     "NeuronLike",
     "RenderError",
+    "TextView",
     "draw_dot",
     "draw_mlp",
     "find_graphviz",

@@ -26,7 +26,7 @@ import html
 import math
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, Protocol
@@ -43,15 +43,28 @@ RANKDIRS = ("LR", "TB")
 MAX_NODES = 500  # more values than this make an unreadable picture and a slow layout
 COLOR_MODES = ("role", "grad", None)
 
-# Pale fills, so black text stays readable; blue and orange for signs, as in TensorFlow
-# Playground, which also reads well for the common kinds of colour blindness.
+# Fills light enough for black text (contrast 9:1 or more) yet told apart from each other
+# and from white by anyone: blue, yellow and pink stay distinct under deuteranopia,
+# protanopia and tritanopia (tests/test_viz.py simulates each). Blue and orange for signs, as
+# in TensorFlow Playground, which also read well for the common kinds of colour blindness.
 WHITE = "#ffffff"
-ROLE_FILLS = {"input": "#dcefd5", "parameter": "#fbefc4", "output": "#f6d3dc"}
+ROLE_FILLS = {"input": "#9ebdfa", "parameter": "#ecd979", "output": "#ef8fa7"}
 POSITIVE = "#5b9bd5"
 NEGATIVE = "#f4a259"
 UNKNOWN = "#cccccc"  # a nan grad
 OP_FILL = "#eeeeee"
 FONT = "Helvetica"
+FONT_SIZE = "12"  # points; the smallest text in draw_dot's pictures
+
+
+class GraphTooBigError(ValueError):
+    """A drawing was asked for more values than `max_nodes`: a request to change, so it
+    raises, even in a notebook. The message says how big the graph is and what fits."""
+
+    def _render_traceback_(self) -> list[str]:
+        # IPython and Jupyter show this instead of the traceback: the message is the news,
+        # and twenty lines of draw_dot's insides would bury it.
+        return [f"{type(self).__name__}: {self}"]
 
 
 # What the drawings read from a model; micrograd.nn's MLP, Layer and Neuron fit.
@@ -91,6 +104,7 @@ def draw_dot(
     color: str | None = "role",
     max_nodes: int = MAX_NODES,
     depth: int | None = None,
+    only: Iterable[Value] | None = None,
     model: MLPLike | None = None,
     legend: bool = True,
     timeout: float = DEFAULT_TIMEOUT,
@@ -105,9 +119,12 @@ def draw_dot(
     show_local_grads: write each op's local_grad on the arrow from its input.
     color: "role" fills inputs, parameters and the output; "grad" fills by the grad's
         sign (blue +, orange -) and size (stronger = larger); None leaves all white.
-    max_nodes: refuse graphs with more values than this: they are unreadable.
+    max_nodes: refuse graphs with more values than this (a GraphTooBigError, which is a
+        ValueError, that says which depth= fits): they are unreadable.
     depth: draw only the values within `depth` ops of the root; a dashed oval marks
         where inputs were left out.
+    only: draw only these values (and the root), such as one path through a big network;
+        a dashed oval marks an op whose other inputs were left out, and says how many.
     model: the MLP the graph came from; its parameters are coloured as such, and the
         values of each neuron (those its `role_of` claims) and layer are drawn in a box.
     legend: explain the colours and marks under the picture.
@@ -127,7 +144,7 @@ def draw_dot(
             "draw_dot: model= needs an MLP (with .layers of .neurons, and .parameters()), "
             f"got {type(model).__name__}"
         )
-    order, hidden = _values_to_draw(root, depth, max_nodes)
+    order, hidden = _values_to_draw(root, depth, only, max_nodes)
     index = {node: i for i, node in enumerate(order)}
     parameters = set(model.parameters()) if model is not None else set()
     roles = {node: _role(node, root, parameters) for node in order}
@@ -135,22 +152,33 @@ def draw_dot(
     owners = _neuron_of_each_value(order, model) if model is not None else {}
 
     drawing = Drawing(
-        description=f"{len(order)} values",
+        description=_count(len(order), "value"),
         text_view=tree(root, depth=depth),
         timeout=timeout,
         format=format,
-        graph_attr={"rankdir": rankdir, "bgcolor": WHITE, "fontname": FONT, "fontsize": "11"},
-        node_attr={"shape": "plain", "fontname": FONT, "fontsize": "12"},
-        edge_attr={"fontname": FONT, "fontsize": "11", "fontcolor": "#444444", "arrowsize": "0.7"},
+        # Ranks close together: a box is three short lines, so the picture stays narrow
+        # enough, left to right, for a notebook cell to show it with its text full size.
+        graph_attr={
+            "rankdir": rankdir,
+            "bgcolor": WHITE,
+            "fontname": FONT,
+            "fontsize": FONT_SIZE,
+            "ranksep": "0.3",
+        },
+        node_attr={"shape": "plain", "fontname": FONT, "fontsize": FONT_SIZE},
+        # Local grads on the arrows as large and as black as the numbers in the boxes: the
+        # chain rule multiplies the two.
+        edge_attr={"fontname": FONT, "fontsize": FONT_SIZE, "arrowsize": "0.7"},
     )
 
     def add_value(graph: Any, node: Value) -> None:
         i = index[node]
         label = node.label
-        if node in owners:  # inside the box of neuron j of layer l, "w0" says enough
+        if node in owners:  # inside its neuron's box, "w1" says enough
+            assert model is not None  # only a model makes owners
             layer_index, neuron_index = owners[node]
-            label = label.removeprefix(f"layer{layer_index}.neuron{neuron_index}.")
-        graph.node(f"v{i}", label=_value_label(label, node, fills[node], rankdir == "TB"))
+            label = _display_name(node, model.layers[layer_index].neurons[neuron_index])
+        graph.node(f"v{i}", label=_value_label(label, node, fills[node]))
         if node.inputs:  # a value made under no_grad() has an op but no inputs
             style = "filled,dashed" if node in hidden else "filled"
             graph.node(
@@ -159,7 +187,6 @@ def draw_dot(
                 shape="ellipse",
                 style=style,
                 fillcolor=OP_FILL,
-                fontsize="11",
                 margin="0.04,0.02",
                 height="0.3",
             )
@@ -170,11 +197,13 @@ def draw_dot(
         if node not in owners:
             add_value(drawing, node)
     for layer_index, neurons in _boxes(order, owners).items():
-        layer_box = _box(f"cluster_layer{layer_index}", f"layer {layer_index}", "rounded,dashed")
+        assert model is not None
+        name = layer_name(layer_index, len(model.layers))
+        layer_box = _box(f"cluster_{_id(name)}", name, "rounded,dashed")
         for neuron_index, members in neurons.items():
             neuron_box = _box(
-                f"cluster_layer{layer_index}_neuron{neuron_index}",
-                f"neuron {neuron_index}",
+                f"cluster_{_id(name)}_neuron_{neuron_index + 1}",
+                f"neuron {neuron_index + 1}",
                 "rounded,filled",
             )
             for node in members:
@@ -188,8 +217,8 @@ def draw_dot(
         drawing.edge(f"op{i}", f"v{i}")
         if node in hidden:
             count = hidden[node]
-            note = "1 input not shown" if count == 1 else f"{count} inputs not shown"
-            drawing.node(f"hidden{i}", label=f"<{_html('⋯ ' + note)}>", fontcolor="#777777")
+            note = f"{_count(count, 'input')} not shown"
+            drawing.node(f"hidden{i}", label=f"<{_html('⋯ ' + note)}>", fontcolor="#555555")
             drawing.edge(f"hidden{i}", f"op{i}", style="dashed", color="#999999")
         for child, local_grad in zip(node.inputs, node.local_grads):
             if child not in index:
@@ -202,28 +231,41 @@ def draw_dot(
                 drawing.edge(f"v{index[child]}", f"op{i}")
     if legend:
         notes = _legend_notes(set(roles.values()), color, model is not None, show_local_grads)
-        if hidden:
+        if hidden and only is None:
             notes.append(("", f"dashed: inputs beyond depth={depth} not drawn"))
+        elif hidden:
+            # A value may feed ops that are not drawn: its grad still counts them all.
+            notes.append(("", "dashed: inputs not drawn; a grad sums every use, drawn or not"))
         if notes:
             drawing.attr(label=_legend(notes), labelloc="b", labeljust="l")
     return drawing
 
 
 def _values_to_draw(
-    root: Value, depth: int | None, max_nodes: int
+    root: Value, depth: int | None, only: Iterable[Value] | None, max_nodes: int
 ) -> tuple[list[Value], dict[Value, int]]:
     """The values to draw, each after its inputs; and for each value whose inputs `depth`
-    cuts off, how many are not drawn.
+    or `only` leave out, how many are not drawn.
 
     The order is the engine's, `Graph(root).values`, keeping the values within `depth` ops
-    of the root: the ids v0, v1, ... follow it, so they depend only on the graph's shape.
+    of the root and in `only`: the ids v0, v1, ... follow it, so they depend only on the
+    graph's shape.
     """
     order = Graph(root).values
     distance = _distances(order)
     if depth is not None:
         order = [node for node in order if distance[node] <= depth]
+    if only is not None:
+        chosen = {root, *only}
+        strangers = len(chosen - distance.keys())
+        if strangers:
+            raise ValueError(
+                f"draw_dot: only= holds {_count(strangers, 'value')} that the root was not "
+                "made from; pass values of the root's graph"
+            )
+        order = [node for node in order if node in chosen]
     if len(order) > max_nodes:
-        raise ValueError(_too_many_values_message(distance, len(order), max_nodes, depth))
+        raise GraphTooBigError(_too_many_values_message(distance, len(order), max_nodes, depth))
     drawn = set(order)
     hidden = {}
     for node in order:
@@ -258,10 +300,9 @@ def _too_many_values_message(
         fitting_depth = k
     which = "this graph has" if depth is None else f"with depth={depth} this graph still has"
     return (
-        f"draw_dot: {which} {count} values, more than max_nodes={max_nodes}; a picture "
-        f"that big is unreadable and slow to lay out. Pass max_nodes={count} to draw it all, "
-        f"or depth={fitting_depth} to draw only the values within {fitting_depth} ops of "
-        f"the root ({within} values). print(tree(root)) shows any graph as text."
+        f"draw_dot: {which} {count} values, more than max_nodes={max_nodes}: too many to read. "
+        f"Pass depth={fitting_depth} to draw the {within} values nearest the root, or "
+        f"max_nodes={count} to draw them all; tree(root) shows any graph as text."
     )
 
 
@@ -315,6 +356,38 @@ def _neuron_of_each_value(order: list[Value], model: MLPLike) -> dict[Value, tup
     return {node: owner[node] for node in order if node in owner}
 
 
+def layer_name(index: int, count: int) -> str:
+    """What pictures and text views call layer `index` (counted from 0) of `count`:
+    "hidden layer 1", "hidden layer 2", ..., "output layer".
+
+    Pictures count from 1, as the inputs x1, x2, ... and the weights w1, w2, ... of the
+    lecture do; the names of `named_parameters()` (`layer0.neuron3.w1`) count from 0 and
+    stay as they are, being what a saved model file holds."""
+    return "output layer" if index == count - 1 else f"hidden layer {index + 1}"
+
+
+def _count(n: int, thing: str) -> str:
+    """ "1 value", "2 values": a count and its noun, singular or plural."""
+    return f"{n} {thing}" if n == 1 else f"{n} {thing}s"
+
+
+def _id(name: str) -> str:
+    """A DOT id for a display name: "hidden layer 1" -> "hidden_layer_1"."""
+    return name.replace(" ", "_")
+
+
+def _display_name(node: Value, neuron: NeuronLike) -> str:
+    """What a picture calls a neuron's own value: w1, w2, ... for the weights (wk multiplies
+    input k, as x1*w1 in the lecture), b for the bias, else the value's label."""
+    role = neuron.role_of(node)
+    if role == "bias":
+        return "b"
+    if role == "weight":
+        k = next(k for k, w in enumerate(neuron.w) if w is node)
+        return f"w{k + 1}"
+    return node.label
+
+
 def _boxes(
     order: list[Value], owners: dict[Value, tuple[int, int]]
 ) -> dict[int, dict[int, list[Value]]]:
@@ -342,14 +415,12 @@ def _box(name: str, label: str, style: str) -> Any:
     )
 
 
-def _value_label(label: str, node: Value, fill: str, stacked: bool) -> str:
-    """A small table: label (if any), data, grad; side by side, or stacked for "TB"."""
+def _value_label(label: str, node: Value, fill: str) -> str:
+    """A small table: label (if any), data and grad, one above the other."""
     cells = [f"<TD><B>{_html(label)}</B></TD>"] if label else []
     cells.append(f"<TD>data {_html(format_number(node.data))}</TD>")
     cells.append(f"<TD>grad {_html(format_number(node.grad))}</TD>")
-    rows = (
-        "".join(f"<TR>{cell}</TR>" for cell in cells) if stacked else f"<TR>{''.join(cells)}</TR>"
-    )
+    rows = "".join(f"<TR>{cell}</TR>" for cell in cells)
     table = '<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="0" CELLPADDING="4"'
     return f'<{table} BGCOLOR="{fill}">{rows}</TABLE>>'
 
@@ -412,6 +483,8 @@ def draw_mlp(
     A line's width follows the size of its weight (the largest is thickest) and its colour
     the sign: blue for positive, orange for negative. Hovering over a line in the SVG
     shows the weight's name and value; `show_weights=True` writes the value on it.
+    Everything counts from 1, as in the lecture: inputs x1, x2, ..., layers "hidden layer
+    1", ..., "output layer", and neurons 1, 2, ... in each.
     """
     if not hasattr(model, "layers") or not hasattr(model, "nin"):
         raise TypeError(
@@ -422,9 +495,9 @@ def draw_mlp(
     layers = [list(layer.neurons) for layer in model.layers]
     count = model.nin + sum(map(len, layers))
     if count > max_nodes:
-        raise ValueError(
+        raise GraphTooBigError(
             f"draw_mlp: this network has {count} inputs and neurons, more than max_nodes="
-            f"{max_nodes}; a picture that big is unreadable. Pass max_nodes={count} to draw it."
+            f"{max_nodes}: too many to read. Pass max_nodes={count} to draw it anyway."
         )
     weights = [abs(w.data) for neurons in layers for n in neurons for w in n.w]
     largest = max((w for w in weights if math.isfinite(w)), default=0.0)
@@ -438,7 +511,7 @@ def draw_mlp(
             "rankdir": rankdir,
             "bgcolor": WHITE,
             "fontname": FONT,
-            "fontsize": "11",
+            "fontsize": FONT_SIZE,
             "ranksep": "1.2",
             "nodesep": "0.15",
         },
@@ -446,40 +519,44 @@ def draw_mlp(
             "shape": "circle",
             "style": "filled",
             "fontname": FONT,
-            "fontsize": "10",
-            "width": "0.45",
+            "fontsize": FONT_SIZE,
+            "width": "0.5",
             "fixedsize": "true",
         },
-        edge_attr={"arrowhead": "none", "fontname": FONT, "fontsize": "10"},
+        edge_attr={"arrowhead": "none", "fontname": FONT, "fontsize": FONT_SIZE},
     )
-    inputs = [(f"x{k}", f"x{k}") for k in range(model.nin)]
+    inputs = [(f"x{k + 1}", f"x{k + 1}") for k in range(model.nin)]
     drawing.subgraph(_column("inputs", "<<B>inputs</B>>", inputs, ROLE_FILLS["input"]))
     last = len(layers) - 1
+    names = [layer_name(layer_index, len(layers)) for layer_index in range(len(layers))]
     for layer_index, neurons in enumerate(layers):
-        kind = "output" if layer_index == last else "hidden"
-        title = f"<<B>layer {layer_index}</B><BR/>{kind}, {_html(neurons[0].activation)}>"
-        circles = [(f"layer{layer_index}_neuron{j}", str(j)) for j in range(len(neurons))]
+        name = names[layer_index]
+        title = f"<<B>{_html(name)}</B><BR/>{_html(neurons[0].activation)}>"
+        circles = [(f"{_id(name)}_neuron_{j + 1}", str(j + 1)) for j in range(len(neurons))]
         fill = ROLE_FILLS["output"] if layer_index == last else WHITE
-        drawing.subgraph(_column(f"layer{layer_index}", title, circles, fill))
+        drawing.subgraph(_column(_id(name), title, circles, fill))
     for layer_index, neurons in enumerate(layers):
+        name = names[layer_index]
+        before = "x" if layer_index == 0 else f"{_id(names[layer_index - 1])}_neuron_"
         for j, neuron in enumerate(neurons):
             for k, weight in enumerate(neuron.w):
-                source = f"x{k}" if layer_index == 0 else f"layer{layer_index - 1}_neuron{k}"
                 w = weight.data
                 shown = {"label": f"<{format_number(w)}>"} if show_weights else {}
                 drawing.edge(
-                    source,
-                    f"layer{layer_index}_neuron{j}",
+                    f"{before}{k + 1}",
+                    f"{_id(name)}_neuron_{j + 1}",
                     color=_weight_color(w),
                     penwidth=_weight_width(w, largest),
-                    tooltip=f"layer{layer_index}.neuron{j}.w{k} = {format_number(w)}",
+                    # The display name, and the name the weight has in a saved model.
+                    tooltip=f"{name}, neuron {j + 1}, w{k + 1} = {format_number(w)} "
+                    f"(saved as layer{layer_index}.neuron{j}.w{k})",
                     **shown,
                 )
     if legend:
         notes = [
             (POSITIVE, "positive weight"),
             (NEGATIVE, "negative weight"),
-            ("", "thicker: larger |weight|; numbers in circles: neuron index"),
+            ("", "thicker: larger |weight|"),
         ]
         drawing.attr(label=_legend(notes), labelloc="b", labeljust="l")
     return drawing
@@ -514,11 +591,14 @@ def _weight_width(w: float, largest: float) -> str:
 
 
 def _mlp_text(nin: int, layers: list[list[NeuronLike]]) -> str:
-    lines = [f"inputs: {nin}"]
+    """The network in words, one line a layer, with the names draw_mlp gives them."""
+    inputs = ", ".join(f"x{k + 1}" for k in range(nin)) if nin <= 3 else f"x1 to x{nin}"
+    lines = [f"inputs: {inputs}"]
     for layer_index, neurons in enumerate(layers):
         weights = [w.data for neuron in neurons for w in neuron.w]
         lines.append(
-            f"layer {layer_index}: {len(neurons)} neurons, {neurons[0].activation}, "
+            f"{layer_name(layer_index, len(layers))}: {_count(len(neurons), 'neuron')}, "
+            f"{neurons[0].activation}, "
             f"weights from {format_number(min(weights))} to {format_number(max(weights))}"
         )
     return "\n".join(lines)

@@ -242,32 +242,48 @@ def _scatter_classes(
 def plot_curves(histories: Mapping[str, Run], path: Path, title: str, loss_name: str) -> Path:
     """Loss and accuracy at every step, one colour per named run: solid lines on the
     training data, dashed on the test data if there is some. `loss_name` labels the loss
-    axis: "max-margin loss", say."""
+    axis: "max-margin loss", say.
+
+    Accuracy is drawn from 0% to 100%, so that a rise from 77% to 100% looks as big as it
+    is. On a few points it jumps between neighbouring values from one step to the next,
+    which a long run draws as a solid band; so the training accuracy is the mean over a
+    few steps (the axis says how many) once a run is longer than 200 steps."""
     figure, (loss_ax, accuracy_ax) = new_figure(2, title, size=(7.0, 5.5))
+    steps = max(len(history.loss) for history in histories.values())
+    window = 1 if steps <= 200 else steps // 50
     for i, (name, history) in enumerate(histories.items()):
         color = CLASS_COLORS[i % len(CLASS_COLORS)]
         on_test = bool(history.test_steps)
         every_step: Sequence[int] = range(len(history.loss))
-        lines = [(every_step, history.loss, history.accuracy, "-", "training data")]
+        training_accuracy: Sequence[float] = mean_of_last(history.accuracy, window)
+        lines = [(every_step, history.loss, training_accuracy, "-", "training data")]
         if on_test:
             lines.append(
                 (history.test_steps, history.test_loss, history.test_accuracy, "--", "test data")
             )
-        for steps, losses, accuracies, style, data_name in lines:
+        for steps_run, losses, accuracies, style, data_name in lines:
             if len(histories) == 1:
                 label = data_name
             else:
                 label = f"{name}: {data_name}" if on_test else name
-            loss_ax.plot(steps, losses, style, color=color, label=label)
-            accuracy_ax.plot(steps, accuracies, style, color=color, label=label)
+            loss_ax.plot(steps_run, losses, style, color=color, label=label)
+            accuracy_ax.plot(steps_run, accuracies, style, color=color, label=label)
     loss_ax.set(title="loss: lower is better", xlabel="training step", ylabel=loss_name)
     loss_ax.set_ylim(bottom=0)
-    accuracy_ax.set(title="accuracy", xlabel="training step", ylabel="points classified right")
-    accuracy_ax.set_ylim(top=1.02)
+    accuracy_title = "accuracy" if window == 1 else f"accuracy (training: mean of {window} steps)"
+    accuracy_ax.set(title=accuracy_title, xlabel="training step", ylabel="points classified right")
+    accuracy_ax.set_ylim(0, 1.02)
     accuracy_ax.yaxis.set_major_formatter(lambda value, _: f"{value:.0%}")
     loss_ax.legend()
     accuracy_ax.legend(loc="lower right")
     return save_figure(figure, path, "loss and accuracy at every training step")
+
+
+def mean_of_last(values: Sequence[float], window: int) -> list[float]:
+    """Each value replaced by the mean of it and the `window - 1` before it (fewer at the
+    start): a curve that no longer jumps up and down from one step to the next."""
+    last = (values[max(0, i + 1 - window) : i + 1] for i in range(len(values)))
+    return [sum(part) / len(part) for part in last]
 
 
 def architecture(model: MLP) -> str:
@@ -276,12 +292,14 @@ def architecture(model: MLP) -> str:
 
 
 def draw_one_point(
-    model: MLP, point: Sequence[float], label: int, path: Path, depth: int
+    model: MLP, point: Sequence[float], label: int, path: Path, depth: int | None = None
 ) -> Path | None:
     """Draw the graph of the model's output on one point, coloured by grad, or say why not.
 
     The score of the point's own class is the root; backward() gives every value's grad
-    with respect to it: blue values push the score up, orange down.
+    with respect to it: blue values push the score up, orange down. The whole graph is
+    hundreds of values, far too many for a slide, so the picture follows one path back from
+    the score (see `strongest_path`) to the inputs, or `depth` ops if given.
     """
     inputs = [Value(coordinate, label=f"x{i + 1}") for i, coordinate in enumerate(point)]
     output = model(inputs)
@@ -290,14 +308,51 @@ def draw_one_point(
     root.label = "score" if isinstance(output, Value) else f"score of class {label}"
     root.backward()
     count = len(Graph(root))
+    how_far = "to the inputs" if depth is None else f"for {depth} ops"
     print(
         f"The graph of the model on one point, ({point[0]:.2f}, {point[1]:.2f}) of class "
-        f"{label}, has {count} values{', too many to read' if count > 100 else ''}.\n"
-        f"The picture shows those within {depth} ops of the {root.label}, each coloured by its "
-        f"grad, d({root.label})/d(value):\nblue pushes the {root.label} up, orange down, "
-        "white not at all (a ReLU that is off passes no grad back)."
+        f"{label}, has {count} values.\n"
+        f"The picture follows one path back from the {root.label} {how_far}, the one along "
+        "which the most\ngrad flows: at each neuron its bias and the input, with its weight, "
+        "that matters most\n(a dashed oval says how many inputs are left out). Each value is "
+        f"coloured by its grad,\nd({root.label})/d(value): blue pushes the {root.label} up, "
+        "orange down, white not at all (a ReLU\nthat is off passes no grad back)."
     )
-    return save_graph(root, path, model=model, depth=depth, color="grad")
+    return save_graph(
+        root, path, model=model, depth=depth, only=strongest_path(model, root), color="grad"
+    )
+
+
+def strongest_path(model: MLP, root: Value) -> set[Value]:
+    """The values along the path by which the most grad flows back from `root`, a neuron's
+    output after backward(), to the model's inputs.
+
+    At each neuron: its weighted sum (and its activation), its bias, and of its inputs the
+    one whose own weighted sum has the largest grad, with the weight that multiplies it;
+    then on into that neuron. At the first layer, every input and weight.
+    """
+    values, node = {root}, root
+    for layer_index in reversed(range(len(model.layers))):
+        neuron = next(n for n in model.layers[layer_index].neurons if n.role_of(node))
+        if neuron.role_of(node) == "activation":
+            node = node.inputs[0]
+            values.add(node)
+        # The weighted sum, Value.dot(w, x, b): inputs w1 ... wn, x1 ... xn, b.
+        n = len(neuron.w)
+        xs = node.inputs[n : 2 * n]
+        if layer_index == 0:
+            values.update(node.inputs)
+            break
+        k = max(range(n), key=lambda k: _grad_behind(xs[k]))
+        values.update((neuron.w[k], neuron.b, xs[k]))
+        node = xs[k]
+    return values
+
+
+def _grad_behind(x: Value) -> float:
+    """How much grad reaches the weighted sum that made `x`, an activation (or, in a
+    linear layer, that weighted sum itself): none if x is a ReLU that is off."""
+    return abs(x.inputs[0].grad if len(x.inputs) == 1 else x.grad)
 
 
 def save_graph(root: Value, path: Path, **options: Any) -> Path | None:

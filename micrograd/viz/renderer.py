@@ -5,18 +5,27 @@ module runs the Graphviz program that lays the text out: `dot` if it is installe
 `graphviz-pure` (a self-contained port that `pip install graphviz-pure` brings). Each run has a
 time limit; a missing, slow or failing Graphviz raises a `RenderError` that says what to do,
 and in Jupyter a `Drawing` that cannot be rendered shows its text view instead of a traceback.
+A `Drawing`'s own `render()`, `pipe()` and `view()`, the methods graphviz users know, take the
+same road as `save()`.
 """
 
 from __future__ import annotations
 
+import html
+import json
 import os
+import re
 import shutil
 import subprocess
 import sysconfig
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import graphviz  # type: ignore[import-untyped]
+
+from ..files import write_atomically
 
 DEFAULT_TIMEOUT = 30.0  # seconds; a readable graph (a few hundred nodes) takes well under one
 JUPYTER_FORMATS = {"image/svg+xml": "svg", "image/png": "png", "image/jpeg": "jpeg"}
@@ -92,6 +101,107 @@ class Drawing(graphviz.Digraph):  # type: ignore[misc]
             for mimetype, image in images.items()
         }
 
+    # graphviz.Digraph's own render(), pipe() and view() would run `dot` themselves, with
+    # no time limit, no graphviz-pure and graphviz's ExecutableNotFound. These take the
+    # same arguments but run the module's render() below, as save() does.
+
+    def pipe(
+        self,
+        format: str | None = None,
+        renderer: str | None = None,
+        formatter: str | None = None,
+        neato_no_op: bool | int | None = None,
+        quiet: bool = False,
+        *,
+        engine: str | None = None,
+        encoding: str | None = None,
+    ) -> bytes | str:
+        """The picture in `format` (the drawing's own by default), as bytes, or as text
+        if `encoding` is given."""
+        _refuse_graphviz_options(
+            "pipe", renderer=renderer, formatter=formatter, neato_no_op=neato_no_op, engine=engine
+        )
+        image = render(self.source, _checked_format(format or self.format), self.timeout)
+        return image if encoding is None else image.decode(encoding)
+
+    def render(
+        self,
+        filename: str | os.PathLike[str] | None = None,
+        directory: str | os.PathLike[str] | None = None,
+        view: bool = False,
+        cleanup: bool = False,
+        format: str | None = None,
+        renderer: str | None = None,
+        formatter: str | None = None,
+        neato_no_op: bool | int | None = None,
+        quiet: bool = False,
+        quiet_view: bool = False,
+        *,
+        outfile: str | os.PathLike[str] | None = None,
+        engine: str | None = None,
+        raise_if_result_exists: bool = False,
+        overwrite_source: bool = False,
+    ) -> str:
+        """Save the DOT text to `filename` (in `directory`) and the picture beside it, as
+        graphviz does: `Digraph.gv` and `Digraph.gv.svg` by default, or the picture to
+        `outfile`, its format taken from its extension. Return the picture's path.
+        `cleanup=True` removes the DOT file after; `view=True` opens the picture."""
+        _refuse_graphviz_options(
+            "render", renderer=renderer, formatter=formatter, neato_no_op=neato_no_op, engine=engine
+        )
+        if outfile is not None:
+            outfile = Path(outfile)
+            if format is None:
+                format = outfile.suffix.lstrip(".").lower() or None
+            if directory is None:
+                outfile = Path(self.directory, outfile)
+            if filename is None:
+                filename = outfile.with_suffix(".gv").name
+        fmt = _checked_format(format or self.format)
+        # The picture first: if Graphviz is missing or fails, no file is written at all.
+        image = render(self.source, fmt, self.timeout)
+        source_path = Path(self.save(filename, directory=directory))
+        picture = Path(outfile) if outfile is not None else Path(f"{source_path}.{fmt}")
+        if raise_if_result_exists and picture.exists():
+            raise graphviz.FileExistsError(f"output file exists: {os.fspath(picture)!r}")
+        write_atomically(picture, image)
+        if cleanup:
+            source_path.unlink()
+        if view or quiet_view:
+            graphviz.view(picture, quiet=quiet_view)
+        return os.fspath(picture)
+
+    def view(
+        self,
+        filename: str | os.PathLike[str] | None = None,
+        directory: str | os.PathLike[str] | None = None,
+        cleanup: bool = False,
+        quiet: bool = False,
+        quiet_view: bool = False,
+    ) -> str:
+        """Render as `render()` does and open the picture with the system's viewer."""
+        return self.render(
+            filename, directory, view=True, cleanup=cleanup, quiet=quiet, quiet_view=quiet_view
+        )
+
+
+def _refuse_graphviz_options(method: str, **options: Any) -> None:
+    given = sorted(name for name, value in options.items() if value not in (None, "dot"))
+    if given:
+        raise ValueError(
+            f"Drawing.{method}() lays the picture out with dot (or graphviz-pure) and its "
+            f"default renderer; it does not take {', '.join(f'{name}=' for name in given)}. "
+            "graphviz.Source(drawing.source) takes them all."
+        )
+
+
+def _checked_format(fmt: str) -> str:
+    if fmt not in graphviz.FORMATS:
+        raise ValueError(
+            f"format must be one that Graphviz writes, such as 'svg', 'png' or 'pdf', got {fmt!r}"
+        )
+    return fmt
+
 
 def render(source: str, fmt: str, timeout: float = DEFAULT_TIMEOUT) -> bytes:
     """Lay out DOT `source` and return the image in format `fmt` ("svg", "png", ...).
@@ -101,13 +211,22 @@ def render(source: str, fmt: str, timeout: float = DEFAULT_TIMEOUT) -> bytes:
     """
     timeout = _check_timeout(timeout)
     program = find_graphviz()
+    deadline = time.monotonic() + timeout
+    image = _run(program, source, fmt, timeout, deadline)
+    if fmt == "svg" and Path(program).stem == "graphviz-pure":
+        layout = _run(program, source, "json", timeout, deadline)
+        image = _fit_text(image, layout)
+    return image
+
+
+def _run(program: str, source: str, fmt: str, timeout: float, deadline: float) -> bytes:
     name = Path(program).name
     try:
         done = subprocess.run(
             [program, f"-T{fmt}"],
             input=source.encode("utf-8"),
             capture_output=True,
-            timeout=timeout,
+            timeout=max(deadline - time.monotonic(), 0.001),
             check=False,
         )
     except subprocess.TimeoutExpired:
@@ -124,6 +243,53 @@ def render(source: str, fmt: str, timeout: float = DEFAULT_TIMEOUT) -> bytes:
         )
     output: bytes = done.stdout
     return output
+
+
+# <text ... x="12.5" y="-30" ...>words</text>, as Graphviz writes each piece of text in SVG.
+_SVG_TEXT = re.compile(rb'<text ([^>]*?)x="([-\d.]+)" y="([-\d.]+)"([^>]*)>([^<]*)</text>')
+
+
+def _fit_text(svg: bytes, layout: bytes) -> bytes:
+    """`svg` with each text given the width that Graphviz made room for, from `layout`
+    (the same graph as `-Tjson`), so that no font can spill it out of its box.
+
+    Graphviz sizes every box for the width its text has in the font it measured; a browser
+    then draws the text in whatever font it has. graphviz-pure measures Helvetica, and where
+    a browser has no Helvetica (most Linux machines) its stand-in is some 15% wider: the text
+    would cross its box. `textLength` makes the browser squeeze or stretch it to the width
+    measured. Texts not found in `layout`, or all of them if it is not JSON, are left as
+    they are: a text that may spill is better than no picture.
+    """
+    try:
+        texts = list(_texts(json.loads(layout)))
+    except ValueError:
+        return svg
+    widths = {(text.replace("\xa0", " "), round(x, 2), round(-y, 2)): w for text, x, y, w in texts}
+
+    def fitted(match: re.Match[bytes]) -> bytes:
+        before, x, y, after, escaped = match.groups()
+        text = html.unescape(escaped.decode("utf-8")).replace("\xa0", " ")
+        width = widths.get((text, round(float(x), 2), round(float(y), 2)))
+        if width is None or b"textLength" in after:
+            return match.group(0)
+        length = f' textLength="{width:g}" lengthAdjust="spacingAndGlyphs"'.encode()
+        return b'<text %sx="%s" y="%s"%s%s>%s</text>' % (before, x, y, after, length, escaped)
+
+    return _SVG_TEXT.sub(fitted, svg)
+
+
+def _texts(layout: Any) -> Iterator[tuple[str, float, float, float]]:
+    """Each text drawn in a `-Tjson` layout: its text, where it is anchored, its width."""
+    stack: list[Any] = [layout]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if item.get("op") == "T":
+                x, y = item["pt"]
+                yield item["text"], float(x), float(y), float(item["width"])
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def find_graphviz() -> str:

@@ -17,6 +17,10 @@ What this teaches: a graph is a tree in which some values are shared. `a` feeds 
 multiplication twice, so it is printed once, given a short id (`#1`), and referred to
 after; its grad, 6, is the sum of what it receives along both uses.
 
+`tree` returns a `TextView`, a `str` that shows itself as text: `tree(y)` or `y.tree()` as
+the last line of a notebook cell or at the `>>>` prompt prints the lines above, not a
+one-line string full of `\\n`.
+
 The walk uses an explicit stack rather than recursion, so any depth works, and it needs
 no Graphviz. The rest of `micrograd.viz` shares the checks and formatting at the bottom.
 """
@@ -30,7 +34,25 @@ from ..engine import Graph, Value
 INDENT_LEVELS = 30
 
 
-def tree(root: Value, depth: int | None = None) -> str:
+class TextView(str):
+    """A `str` that shows itself as the text it holds: at the `>>>` prompt and as the last
+    line of a notebook cell, its lines rather than a quoted one-line string. It prints,
+    compares and joins as the plain string it is.
+
+    >>> TextView("a\\nb")
+    a
+    b
+    >>> TextView("a\\nb") == "a\\nb"
+    True
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:  # IPython and Jupyter show a str subclass by its __repr__
+        return str(self)
+
+
+def tree(root: Value, depth: int | None = None) -> TextView:
     """The graph of `root` as an indented tree: one line per value, with op, data and grad.
 
     A value used more than once is printed the first time with an id such as `#1`, and
@@ -69,7 +91,7 @@ def tree(root: Value, depth: int | None = None) -> str:
         for i, child in reversed(list(enumerate(node.inputs))):
             connector, continuation = ("└─ ", "   ") if i == last else ("├─ ", "│  ")
             stack.append((child, level + 1, child_prefix + connector, child_prefix + continuation))
-    return _columns(rows)
+    return TextView(_columns(rows))
 
 
 def _columns(rows: list[tuple[str, str, str, str]]) -> str:
