@@ -4,7 +4,10 @@ and exit status 2, never a traceback; and `python -m micrograd` runs for real.""
 
 from __future__ import annotations
 
+import errno
 import importlib
+import io
+import os
 import shutil
 import subprocess
 import sys
@@ -227,6 +230,33 @@ def test_train_without_graphviz_skips_only_the_graph(tmp_path, monkeypatch, caps
     assert main(["train", *TINY_TRAINING, "--out", str(tmp_path)]) == 0
     assert "skipped" in capsys.readouterr().out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["moons_boundary.png", "moons_curves.png"]
+
+
+@needs_plotting
+def test_train_keeps_the_old_pictures_when_a_write_fails(tmp_path, monkeypatch, capsys):
+    # A full disk (or Ctrl-C) while matplotlib writes: half a PNG, then the error.
+    from matplotlib.figure import Figure
+
+    assert main(["train", *TINY_TRAINING, "--out", str(tmp_path)]) == 0
+    boundary = tmp_path / "moons_boundary.png"
+    before = boundary.read_bytes()
+    savefig = Figure.savefig
+
+    def full_disk(figure, target, **options):
+        picture = io.BytesIO()
+        savefig(figure, picture, format="png")
+        half = picture.getvalue()[: len(picture.getvalue()) // 2]
+        if isinstance(target, (str, os.PathLike)):
+            Path(target).write_bytes(half)
+        else:
+            target.write(half)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Figure, "savefig", full_disk)
+    assert main(["train", *TINY_TRAINING, "--seed", "2", "--out", str(tmp_path)]) == 2
+    assert "No space left on device" in capsys.readouterr().err
+    assert boundary.read_bytes() == before  # the good picture, not half of a new one
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
 
 
 @pytest.mark.parametrize("missing", ["matplotlib", "tqdm"])

@@ -10,12 +10,15 @@ never imports this module.
 from __future__ import annotations
 
 import importlib
+import io
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..engine import Graph, Value, no_grad
+from ..files import write_atomically
+from ..messages import shorten_path
 from ..nn import MLP, Output
 from .dot import draw_dot, save
 from .renderer import RenderError
@@ -110,13 +113,17 @@ def new_figure(
 
 
 def save_figure(figure: Figure, path: Path, what: str) -> Path:
+    """Write `figure` to `path` whole or not at all, in the format its extension names: the
+    picture is drawn in memory first, so a full disk or Ctrl-C never leaves half a file."""
     import matplotlib.pyplot as plt
 
+    picture = io.BytesIO()
     try:
-        figure.savefig(path)
+        figure.savefig(picture, format=path.suffix.lstrip(".").lower() or None)
     finally:
         plt.close(figure)  # pyplot keeps every figure until closed
-    print(f"wrote {path}: {what}")
+    write_atomically(path, picture.getvalue())
+    print(f"wrote {shorten_path(path)}: {what}")
     return path
 
 
