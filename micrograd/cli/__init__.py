@@ -34,10 +34,13 @@ from .options import (
     HelpFormatter,
     Parser,
     add_options,
-    at_least,
     run_command,
+    whole_number,
 )
 from .training import train_and_plot
+
+# More values than this are no picture at all: dot would take minutes to lay them out.
+MAX_DRAWN_NODES = 10_000
 
 # ---------------------------------------------------------------- the command line
 
@@ -113,7 +116,7 @@ def _add_draw_command(add_parser: Callable[..., Parser]) -> None:
     )
     draw.add_argument(
         "--depth",
-        type=at_least(1),
+        type=whole_number(1, MAX_DRAWN_NODES),
         metavar="K",
         help="draw only the values within K ops of the output",
     )
@@ -151,7 +154,7 @@ def _add_formula_arguments(parser: argparse.ArgumentParser, output: str, help: s
     parser.add_argument("-o", "--output", type=Path, default=Path(output), help=help)
     parser.add_argument(
         "--max-nodes",
-        type=at_least(1),
+        type=whole_number(1, MAX_DRAWN_NODES),
         default=MAX_NODES,
         metavar="N",
         help=f"refuse graphs of more values ({MAX_NODES})",

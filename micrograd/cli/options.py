@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from .. import data
+from ..messages import shorten
 from ..nn import ACTIVATIONS
 from ..viz import RenderError
 from ..viz.plots import MissingExtraError
@@ -68,49 +69,88 @@ def demo_parser(doc: str, example: str) -> argparse.ArgumentParser:
     return Parser(description=doc, epilog=f"example:\n  {example}", formatter_class=HelpFormatter)
 
 
+# Limits on what the command line reads, checked before any work: each keeps a run within
+# the memory and the minutes of a laptop, and a mistyped number gets a one-line refusal
+# naming its flag instead of a MemoryError after minutes.
+MAX_STEPS = 1_000_000
+MAX_POINTS = 100_000
+MAX_LAYER_SIZE = 10_000
+MAX_LAYERS = 100
+MAX_RESOLUTION = 1_000
+MAX_SEED = 2**32 - 1
+MAX_NOISE = 10.0  # the datasets' points lie within about 2 of the centre: more drowns them
+MAX_ALPHA = 1.0  # a stronger L2 penalty outweighs any loss: the weights only shrink
+
+
 def layer_sizes(text: str) -> list[int]:
     """ "16,16" as [16, 16]; "" as [] (no hidden layer)."""
+    parts = [part for part in text.split(",") if part.strip()]
+    if len(parts) > MAX_LAYERS:
+        raise argparse.ArgumentTypeError(
+            f"at most {MAX_LAYERS} hidden layers, got {len(parts):,}: {quoted(text)}"
+        )
     try:
-        sizes = [int(part) for part in text.split(",") if part.strip()]
+        sizes = [int(part) for part in parts]
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"{text!r} is not a list of layer sizes such as 16,16"
+            f"{quoted(text)} is not a list of layer sizes such as 16,16"
         ) from None
-    if any(size < 1 for size in sizes):
-        raise argparse.ArgumentTypeError(f"layer sizes must be 1 or more, got {text!r}")
+    if any(not 1 <= size <= MAX_LAYER_SIZE for size in sizes):
+        raise argparse.ArgumentTypeError(
+            f"layer sizes must be from 1 to {MAX_LAYER_SIZE:,}, got {quoted(text)}"
+        )
     return sizes
 
 
-def at_least(minimum: int) -> Callable[[str], int]:
-    def whole_number(text: str) -> int:
+def whole_number(minimum: int, maximum: int) -> Callable[[str], int]:
+    """A whole number from `minimum` to `maximum`, for argparse."""
+
+    def parse(text: str) -> int:
         try:
             number = int(text)
-        except ValueError:
+        except ValueError:  # also for more than 4,300 digits
             number = minimum - 1
-        if number < minimum:
-            raise argparse.ArgumentTypeError(f"expected a whole number >= {minimum}, got {text!r}")
+        if not minimum <= number <= maximum:
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number from {minimum:,} to {maximum:,}, got {quoted(text)}"
+            )
         return number
 
-    return whole_number
+    return parse
 
 
 def positive(text: str) -> float:
     """A finite number > 0, for argparse."""
     number = non_negative(text)
     if number == 0:
-        raise argparse.ArgumentTypeError(f"needs a number > 0, got {text}")
+        raise argparse.ArgumentTypeError(f"needs a number > 0, got {quoted(text)}")
     return number
 
 
 def non_negative(text: str) -> float:
     """A finite number >= 0, for argparse."""
-    try:
-        number = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"needs a number, got {text!r}") from None
-    if not 0 <= number < math.inf:
-        raise argparse.ArgumentTypeError(f"needs a finite number >= 0, got {text}")
-    return number
+    return number_between(0.0, math.inf)(text)
+
+
+def number_between(low: float, high: float) -> Callable[[str], float]:
+    """A finite number from `low` to `high`, for argparse."""
+
+    def parse(text: str) -> float:
+        try:
+            number = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"needs a number, got {quoted(text)}") from None
+        if not (math.isfinite(number) and low <= number <= high):
+            limits = f">= {low:g}" if high == math.inf else f"from {low:g} to {high:g}"
+            raise argparse.ArgumentTypeError(f"needs a finite number {limits}, got {quoted(text)}")
+        return number
+
+    return parse
+
+
+def quoted(text: str) -> str:
+    """The user's text in a message: quoted, on one line, and short."""
+    return shorten(text, quoted=True)
 
 
 class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
@@ -136,16 +176,33 @@ OPTIONS: dict[str, dict[str, Any]] = {
         "default": "relu",
         "help": "the activation of the hidden layers",
     },
-    "steps": {"type": at_least(1), "default": 100, "metavar": "N", "help": "training steps"},
+    "steps": {
+        "type": whole_number(1, MAX_STEPS),
+        "default": 100,
+        "metavar": "N",
+        "help": "training steps",
+    },
     "lr": {"type": positive, "default": 1.0, "metavar": "RATE", "help": "learning rate"},
     "alpha": {
-        "type": non_negative,
+        "type": number_between(0.0, MAX_ALPHA),
         "default": 1e-4,
         "help": "strength of the L2 penalty on weights",
     },
-    "points": {"type": at_least(2), "default": 100, "metavar": "N", "help": "data points"},
-    "noise": {"type": float, "help": "noise in the data (if not given, the dataset's own)"},
-    "seed": {"type": int, "default": 1, "help": "seed for the data and the first weights"},
+    "points": {
+        "type": whole_number(2, MAX_POINTS),
+        "default": 100,
+        "metavar": "N",
+        "help": "data points",
+    },
+    "noise": {
+        "type": number_between(0.0, MAX_NOISE),
+        "help": "noise in the data (if not given, the dataset's own)",
+    },
+    "seed": {
+        "type": whole_number(0, MAX_SEED),
+        "default": 1,
+        "help": "seed for the data and the first weights",
+    },
     "out": {
         "type": Path,
         "default": "out",
@@ -153,19 +210,19 @@ OPTIONS: dict[str, dict[str, Any]] = {
         "help": "folder to write the pictures into",
     },
     "resolution": {
-        "type": at_least(2),
+        "type": whole_number(2, MAX_RESOLUTION),
         "default": 100,
         "metavar": "N",
         "help": "grid points per side when drawing decision boundaries",
     },
     "test-points": {
-        "type": at_least(1),
+        "type": whole_number(1, MAX_POINTS),
         "default": 200,
         "metavar": "N",
         "help": "points to test on, never trained on",
     },
     "graph-depth": {
-        "type": at_least(1),
+        "type": whole_number(1, 1_000),
         "default": 2,
         "metavar": "K",
         "help": "how many ops back from the output the graph picture goes",

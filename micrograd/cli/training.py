@@ -18,6 +18,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from ..viz.plots import (
     plot_curves,
     require_demos_extra,
 )
+from .options import CommandError
 
 # The losses `train` knows, and what plots call them.
 LOSSES = {
@@ -76,6 +78,32 @@ def load_dataset(
 def make_model(hidden: Sequence[int], classes: int, activation: str, seed: int) -> MLP:
     """An MLP for 2-D points: one output (a score) for two classes, else one per class."""
     return MLP(2, [*hidden, 1 if classes == 2 else classes], activation=activation, seed=seed)
+
+
+# A step's graph holds each weight once per point (a neuron's weighted sum is one node with
+# its weights and inputs as inputs), some 50 bytes each: this keeps it under about 500 MB.
+MAX_GRAPH_SIZE = 10_000_000
+
+
+def count_weights(hidden: Sequence[int], classes: int) -> int:
+    """The weights and biases of `make_model(hidden, classes, ...)`, without building it."""
+    sizes = [2, *hidden, 1 if classes == 2 else classes]
+    return sum((nin + 1) * nout for nin, nout in pairwise(sizes))
+
+
+def check_graph_size(
+    points: int, hidden: Sequence[int], classes: int, hidden_flag: str = "--hidden"
+) -> None:
+    """Refuse, before anything is built, to train on a graph too big for memory: one whose
+    size, points x weights, is more than MAX_GRAPH_SIZE. The message names the flags."""
+    weights = count_weights(hidden, classes)
+    if points * weights > MAX_GRAPH_SIZE:
+        raise CommandError(
+            f"{points:,} points (--points) x {weights:,} weights ({hidden_flag} "
+            f"{','.join(map(str, hidden))}) make a training graph of {points * weights:,} "
+            f"weight uses, more than the {MAX_GRAPH_SIZE:,} that fit in memory; use fewer "
+            f"--points or smaller {hidden_flag} layers"
+        )
 
 
 def falling_rate(lr: float, steps: int) -> Callable[[int], float]:
@@ -201,9 +229,10 @@ def train_and_plot(args: argparse.Namespace) -> list[Path]:
     """What `micrograd train` and demos/train_moons.py do: train, then draw three pictures.
 
     `args` holds the options of `TRAIN_OPTIONS` (micrograd.cli.options), as parsed."""
-    out = output_folder(args.out)
     X, y = load_dataset(args.data, args.points, args.noise, args.seed)
     classes = max(y) + 1
+    check_graph_size(len(X), args.hidden, classes)
+    out = output_folder(args.out)
     loss = "max-margin" if classes == 2 else "cross-entropy"
     model = make_model(args.hidden, classes, args.activation, args.seed)
     print(
