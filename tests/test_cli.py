@@ -176,6 +176,15 @@ def test_steps_writes_the_page_of_a_formula(tmp_path, capsys):
     assert text.startswith("<!DOCTYPE html>") and "application/json" in text
 
 
+@needs_dot
+@pytest.mark.parametrize(("command", "output"), [("draw", "g.svg"), ("steps", "s.html")])
+def test_a_name_of_thousands_of_characters_is_drawn_cut(command, output, tmp_path, capsys):
+    name = "\u6f22" * 2_100  # over Graphviz's 16 KB label limit once escaped
+    out = tmp_path / output
+    assert main([command, f"{name} * 2", f"{name}=1", "-o", str(out)]) == 0, capsys.readouterr()
+    assert "\u6f22" * 99 + "\u2026" in out.read_text(encoding="utf-8")
+
+
 def test_steps_reports_a_mistake_in_one_line(tmp_path, capsys):
     page = tmp_path / "steps.html"
     assert main(["steps", "a*q", "a=2", "-o", str(page)]) == 2

@@ -52,6 +52,9 @@ NEGATIVE = "#f4a259"
 UNKNOWN = "#cccccc"  # a nan grad
 OP_FILL = "#eeeeee"
 FONT = "Helvetica"
+# Graphviz refuses a label longer than 16 KB once escaped (as `&#28450;`, each CJK character
+# takes 8 bytes): past this many characters a label is shown cut, ending in an ellipsis.
+MAX_LABEL_LENGTH = 100
 
 
 # What the drawings read from a model; micrograd.nn's MLP, Layer and Neuron fit.
@@ -155,7 +158,7 @@ def draw_dot(
             style = "filled,dashed" if node in hidden else "filled"
             graph.node(
                 f"op{i}",
-                label=f"<{_html(node.op)}>",
+                label=f"<{_html(_cut(node.op))}>",
                 shape="ellipse",
                 style=style,
                 fillcolor=OP_FILL,
@@ -344,7 +347,7 @@ def _box(name: str, label: str, style: str) -> Any:
 
 def _value_label(label: str, node: Value, fill: str, stacked: bool) -> str:
     """A small table: label (if any), data, grad; side by side, or stacked for "TB"."""
-    cells = [f"<TD><B>{_html(label)}</B></TD>"] if label else []
+    cells = [f"<TD><B>{_html(_cut(label))}</B></TD>"] if label else []
     cells.append(f"<TD>data {_html(format_number(node.data))}</TD>")
     cells.append(f"<TD>grad {_html(format_number(node.grad))}</TD>")
     rows = (
@@ -380,6 +383,11 @@ def _legend(notes: list[tuple[str, str]]) -> str:
             cells.append(f'<TD BGCOLOR="{swatch}" BORDER="1" WIDTH="14" HEIGHT="14"></TD>')
         cells.append(f'<TD ALIGN="LEFT">{_html(text)}</TD>')
     return f'<<TABLE BORDER="0" CELLSPACING="4"><TR>{"".join(cells)}</TR></TABLE>>'
+
+
+def _cut(text: str) -> str:
+    """`text` for a picture: whole, or its first MAX_LABEL_LENGTH characters ending in "…"."""
+    return text if len(text) <= MAX_LABEL_LENGTH else text[: MAX_LABEL_LENGTH - 1] + "\u2026"
 
 
 def _html(text: str) -> str:
