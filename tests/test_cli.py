@@ -8,11 +8,13 @@ import errno
 import importlib
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,6 +23,7 @@ from micrograd.viz import GraphvizNotFoundError, renderer
 
 DOT = shutil.which("dot")
 needs_dot = pytest.mark.skipif(DOT is None, reason="the Graphviz program dot is not installed")
+needs_sh = pytest.mark.skipif(sys.platform == "win32", reason="stand-in programs are sh scripts")
 
 
 def _can_render() -> bool:
@@ -160,7 +163,7 @@ def test_draw_limits_the_size_of_the_graph(tmp_path, capsys):
     formula = " + ".join(["x"] * 600)
     out = tmp_path / "g.dot"
     assert main(["draw", formula, "x=1", "-o", str(out)]) == 2
-    assert "600 values, more than max_nodes=500" in one_error_line(
+    assert "600 values, more than --max-nodes 500" in one_error_line(
         capsys.readouterr().err, "micrograd draw"
     )
     assert main(["draw", formula, "x=1", "--depth", "3", "-o", str(out)]) == 0
@@ -403,7 +406,7 @@ def test_steps_takes_a_node_limit(tmp_path, capsys):
     formula = " + ".join(["x"] * 30)
     page = tmp_path / "s.html"
     assert main(["steps", formula, "x=1", "--max-nodes", "10", "-o", str(page)]) == 2
-    assert "more than max_nodes=10" in one_error_line(capsys.readouterr().err, "micrograd steps")
+    assert "more than --max-nodes 10" in one_error_line(capsys.readouterr().err, "micrograd steps")
 
 
 @pytest.mark.parametrize("option", [["--alpha", "-1"], ["--alpha", "inf"], ["--lr", "0"]])
@@ -430,14 +433,18 @@ DEMOS = ROOT / "demos"
 MEMORY_LIMIT = 2 * 1024**3  # bytes: a regression fails here, never takes the machine down
 
 
-def run_with_memory_limit(arguments: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run python with `arguments` in a child limited to MEMORY_LIMIT of address space and a
-    minute, so that a size check that stopped working cannot exhaust the machine."""
+def run_python(
+    arguments: list[str], cwd: Path, memory_limit: int | None = None, **options: Any
+) -> subprocess.CompletedProcess[str]:
+    """Run python with `arguments` from `cwd`, with this micrograd importable, for a minute
+    at most; with `memory_limit`, in at most that many bytes of address space, so that a
+    size check that stopped working cannot exhaust the machine."""
 
     def limit_memory() -> None:
         import resource
 
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+        if memory_limit is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
 
     python_path = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
     return subprocess.run(
@@ -448,6 +455,7 @@ def run_with_memory_limit(arguments: list[str], cwd: Path) -> subprocess.Complet
         cwd=cwd,
         preexec_fn=limit_memory,
         env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *python_path])},
+        **options,
     )
 
 
@@ -522,9 +530,113 @@ def run_with_memory_limit(arguments: list[str], cwd: Path) -> subprocess.Complet
     ids=lambda value: " ".join(value)[:40] if isinstance(value, list) else None,
 )
 def test_sizes_from_the_command_line_are_bounded_before_any_work(arguments, message, tmp_path):
-    done = run_with_memory_limit(arguments, tmp_path)
+    done = run_python(arguments, tmp_path, memory_limit=MEMORY_LIMIT)
     assert done.returncode == 2, done.stderr[-2000:]
     program = message.split(": error: ")[0]
     assert one_error_line(done.stderr, program).startswith(message)
     assert len(done.stderr) < 500
     assert list(tmp_path.iterdir()) == []  # refused before anything was written
+
+
+# ------------------------------------------------------------ advice in the CLI's words
+
+PYTHON_KEYWORDS = re.compile(r"\b(max_nodes|depth|timeout)=")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            ["draw", "x + x", "x=1", "--max-nodes", "1"],
+            "this graph has 2 values, more than --max-nodes 1: too many to read; pass "
+            "--max-nodes 2 to draw them all (see",
+        ),
+        (
+            ["draw", " + ".join(["x"] * 600), "x=1"],
+            "this graph has 600 values, more than --max-nodes 500: too many to read; pass "
+            "--max-nodes 600 to draw them all, or --depth 498 to draw the 500 nearest the output",
+        ),
+        (
+            ["draw", " + ".join(["x"] * 600), "x=1", "--depth", "499"],
+            "with --depth 499 it has 501 values, more than --max-nodes 500",
+        ),
+        (
+            ["steps", " + ".join(["x"] * 600), "x=1"],
+            "this graph has 600 values, more than --max-nodes 500: too many to read; pass "
+            "--max-nodes 600 to put them all on the page, which shows every value",
+        ),
+        (
+            ["draw", "x**x", "x=0"],
+            "the formula's value is 1, but its grad d(out)/d(x) is not finite (-inf): the "
+            "slope there is infinite or undefined; try other values",
+        ),
+        (
+            ["draw", " + ".join(["x"] * 3_000), "x=1"],
+            "the formula is too long to read: 2,999 operators (+ - * / ...) in a row",
+        ),
+    ],
+)
+def test_advice_names_flags_the_command_takes(arguments, message, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main([*arguments, "-o", "out.dot" if arguments[0] == "draw" else "s.html"]) == 2
+    line = one_error_line(capsys.readouterr().err, f"micrograd {arguments[0]}")
+    assert message.removesuffix(" (see") in line
+    assert not PYTHON_KEYWORDS.search(line) and "overflowed" not in line
+    assert list(tmp_path.iterdir()) == []
+
+
+@needs_sh
+@pytest.mark.parametrize("command", ["draw", "steps"])
+def test_a_slow_graphviz_is_stopped_at_the_timeout_flag(command, tmp_path, monkeypatch, capsys):
+    slow = tmp_path / "bin" / "dot"
+    slow.parent.mkdir()
+    slow.write_text(f"#!/bin/sh\nexec {shutil.which('sleep')} 10\n")
+    slow.chmod(0o755)
+    monkeypatch.setenv("PATH", str(slow.parent))
+    monkeypatch.setattr(renderer, "_python_scripts_dir", lambda: str(slow.parent))
+    out = tmp_path / ("g.svg" if command == "draw" else "s.html")
+    assert main([command, "x*2", "x=1", "--timeout", "0.2", "-o", str(out)]) == 2
+    line = one_error_line(capsys.readouterr().err, f"micrograd {command}")
+    assert "took longer than --timeout 0.2 seconds" in line
+    assert "pass a larger --timeout" in line and not PYTHON_KEYWORDS.search(line)
+    assert ("--depth K" in line) == (command == "draw")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "program",
+    [["-m", "micrograd", "train"], [str(DEMOS / "depth.py")], [str(DEMOS / "neuron.py")]],
+    ids=["train", "depth.py", "neuron.py"],
+)
+def test_an_unknown_option_gets_no_hint_about_formulas(program, tmp_path):
+    done = run_python([*program, "--bogus", "-x"], tmp_path)
+    assert done.returncode == 2
+    name = "micrograd train" if program[0] == "-m" else Path(program[0]).name
+    line = one_error_line(done.stderr, name)
+    assert "unrecognized arguments: '--bogus' '-x'" in line and "formula" not in line
+
+
+@needs_plotting
+def test_train_refuses_a_graph_depth_too_big_to_draw_before_training(tmp_path, capsys):
+    arguments = ["train", *TINY_TRAINING, "--hidden", "200", "--out", str(tmp_path)]
+    assert main(arguments) == 2
+    captured = capsys.readouterr()
+    assert one_error_line(captured.err, "micrograd train") == (
+        "micrograd train: error: the graph picture of the model on one point would have 602 "
+        "values within --graph-depth 2 of the score, more than the 500 a picture can show; "
+        "use --graph-depth 1 (402 values), or --graph-depth 0 for no graph picture"
+    )
+    assert "Training" not in captured.out and list(tmp_path.iterdir()) == []
+    assert main([*arguments, "--graph-depth", "0"]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["moons_boundary.png", "moons_curves.png"]
+
+
+@needs_plotting
+def test_a_diverged_run_names_the_flags_to_change(tmp_path, capsys):
+    arguments = ["train", *TINY_TRAINING, "--lr", "1e200", "--alpha", "1", "--out", str(tmp_path)]
+    assert main(arguments) == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last == (
+        "micrograd train: error: training diverged: the loss is nan after 2 steps; try a "
+        "smaller --lr than 1e+200, or a smaller --alpha than 1: --lr x --alpha must be below 1"
+    )

@@ -19,14 +19,26 @@ from __future__ import annotations
 
 import argparse
 import math
+import time
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .. import __version__
 from ..engine import Value
 from ..expression import FUNCTIONS, parse_expression
-from ..viz import MAX_NODES, RANKDIRS, SAVE_FORMATS, save
+from ..messages import shorten
+from ..viz import (
+    DEFAULT_TIMEOUT,
+    MAX_NODES,
+    RANKDIRS,
+    SAVE_FORMATS,
+    GraphvizNotFoundError,
+    RenderError,
+    save,
+)
 from ..viz.steps import backprop_steps
 from .options import (
     TRAIN_OPTIONS,
@@ -34,13 +46,16 @@ from .options import (
     HelpFormatter,
     Parser,
     add_options,
+    drawing_size,
+    number_between,
     run_command,
     whole_number,
 )
-from .training import train_and_plot
+from .training import NO_GRAPHVIZ, train_and_plot
 
 # More values than this are no picture at all: dot would take minutes to lay them out.
 MAX_DRAWN_NODES = 10_000
+MAX_TIMEOUT = 3_600.0  # seconds
 
 # ---------------------------------------------------------------- the command line
 
@@ -69,10 +84,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"micrograd {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    # Each command makes its own parser with `commands.add_parser`, and adds its arguments.
-    _add_draw_command(commands.add_parser)
-    _add_steps_command(commands.add_parser)
-    _add_train_command(commands.add_parser)
+
+    def add_command(name: str, **options: Any) -> Parser:
+        command: Parser = commands.add_parser(name, **options)
+        command.set_defaults(command_parser=command)  # which reports what it does not know
+        return command
+
+    # Each command makes its own parser with `add_command`, and adds its arguments.
+    _add_draw_command(add_command)
+    _add_steps_command(add_command)
+    _add_train_command(add_command)
     return parser
 
 
@@ -129,24 +150,57 @@ def _draw(args: argparse.Namespace) -> None:
             f"cannot tell the format of {args.output}: end it with one of {', '.join(SAVE_FORMATS)}"
         )
     root, leaves = _formula(args)
+    count, fitting_depth, within = drawing_size(root, args.depth, args.max_nodes)
+    if count > args.max_nodes:
+        which = "this graph has" if args.depth is None else f"with --depth {args.depth} it has"
+        advice = f"pass --max-nodes {count} to draw them all"
+        if fitting_depth >= 1:
+            advice += f", or --depth {fitting_depth} to draw the {within} nearest the output"
+        raise CommandError(
+            f"{which} {count} values, more than --max-nodes {args.max_nodes}: too many to "
+            f"read; {advice}"
+        )
     formula = args.formula.strip()
     print(f"{formula if len(formula) <= 60 else formula[:56] + ' ...'} = {root.data:.6g}")
     if leaves:
         grads = "   ".join(f"{name} = {leaf.grad:.6g}" for name, leaf in leaves.items())
         print(f"grads, d(out)/d(name):   {grads}")
-    save(
-        root,
-        args.output,
-        show_local_grads=args.local_grads,
-        rankdir=args.rankdir,
-        color=None if args.color == "none" else args.color,
-        depth=args.depth,
-        max_nodes=args.max_nodes,
-    )
+    fewer = " or draw fewer values with --depth K" if args.output.suffix != ".dot" else ""
+    with _graphviz_errors(args.timeout, fewer, dot_file=True):
+        save(
+            root,
+            args.output,
+            show_local_grads=args.local_grads,
+            rankdir=args.rankdir,
+            color=None if args.color == "none" else args.color,
+            depth=args.depth,
+            max_nodes=args.max_nodes,
+            timeout=args.timeout,
+        )
     print(f"wrote {args.output}")
 
 
-def _add_formula_arguments(parser: argparse.ArgumentParser, output: str, help: str) -> None:
+@contextmanager
+def _graphviz_errors(timeout: float, fewer: str, dot_file: bool = False) -> Iterator[None]:
+    """Graphviz missing or too slow, said in the command line's words: what to install, and
+    the flags that help (the library's messages name Python's keywords, as timeout=)."""
+    start = time.monotonic()
+    try:
+        yield
+    except GraphvizNotFoundError:
+        instead = "; or write the DOT text, -o graph.dot, which needs neither" if dot_file else ""
+        raise CommandError(f"{NO_GRAPHVIZ}{instead}") from None
+    except RenderError:
+        # Graphviz is stopped at the time limit; failing by itself, it would fail sooner.
+        if time.monotonic() - start < timeout:
+            raise
+        raise CommandError(
+            f"Graphviz took longer than --timeout {timeout:g} seconds to lay out this graph, "
+            f"so it was stopped; pass a larger --timeout{fewer}"
+        ) from None
+
+
+def _add_formula_arguments(parser: Parser, output: str, help: str) -> None:
     """What `draw` and `steps` both take: a formula, a value for each name, an output, and
     the size limit of the picture."""
     parser.add_argument("formula", help='the formula, in quotes: "tanh(x*w + b)"')
@@ -159,6 +213,14 @@ def _add_formula_arguments(parser: argparse.ArgumentParser, output: str, help: s
         metavar="N",
         help=f"refuse graphs of more values ({MAX_NODES})",
     )
+    parser.add_argument(
+        "--timeout",
+        type=number_between(0.001, MAX_TIMEOUT),
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop Graphviz if it takes longer to lay out the graph ({DEFAULT_TIMEOUT:g})",
+    )
+    parser.takes_formula = True
 
 
 def _formula(args: argparse.Namespace) -> tuple[Value, dict[str, Value]]:
@@ -169,12 +231,18 @@ def _formula(args: argparse.Namespace) -> tuple[Value, dict[str, Value]]:
     if root.label == "":  # a formula that is just one name keeps that name
         root.label = "out"
     root.backward()
-    numbers = [root.data, *(leaf.grad for leaf in leaves.values())]
-    if not all(math.isfinite(x) for x in numbers):
+    if not math.isfinite(root.data):
         raise CommandError(
-            f"the formula's value or a grad is not finite ({root.data!r}): a result "
-            "overflowed a float; try smaller values"
+            f"the formula's value is not finite ({root.data!r}): a result overflowed a "
+            "float, or is undefined; try other values"
         )
+    for name, leaf in leaves.items():
+        if not math.isfinite(leaf.grad):
+            raise CommandError(
+                f"the formula's value is {root.data:.6g}, but its grad "
+                f"d(out)/d({shorten(name)}) is not finite ({leaf.grad!r}): the slope there "
+                "is infinite or undefined; try other values"
+            )
     return root, leaves
 
 
@@ -207,7 +275,21 @@ def _add_steps_command(add_parser: Callable[..., Parser]) -> None:
 
 def _steps(args: argparse.Namespace) -> None:
     root, _ = _formula(args)
-    path = backprop_steps(root, args.output, rankdir=args.rankdir, max_nodes=args.max_nodes)
+    count, _, _ = drawing_size(root, None, args.max_nodes)
+    if count > args.max_nodes:
+        raise CommandError(
+            f"this graph has {count} values, more than --max-nodes {args.max_nodes}: too many "
+            f"to read; pass --max-nodes {count} to put them all on the page, which shows "
+            "every value"
+        )
+    with _graphviz_errors(args.timeout, ""):
+        path = backprop_steps(
+            root,
+            args.output,
+            rankdir=args.rankdir,
+            max_nodes=args.max_nodes,
+            timeout=args.timeout,
+        )
     print(f"wrote {path}: open it in a browser, and step with the arrow keys")
 
 

@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 import sys
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 from .. import data
+from ..engine import Graph, Value
 from ..messages import shorten
 from ..nn import ACTIVATIONS
 from ..viz import RenderError
+from ..viz.dot import distances
 from ..viz.plots import MissingExtraError
 
 
@@ -46,13 +50,50 @@ def run_command(program: str, action: Callable[[], object]) -> int:
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse, with each usage error on one line and a pointer to --help."""
+    """argparse, with each usage error on one line and a pointer to --help; and unknown
+    arguments reported by the command that got them. A command that reads a formula sets
+    `takes_formula`, so that "-x*2", which argparse reads as an option, gets a hint."""
 
-    def error(self, message: str) -> NoReturn:
-        if "unrecognized arguments: -" in message:
+    takes_formula = False
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        parsed, unknown = self.parse_known_args(args, namespace)
+        if unknown:
+            # A command's parser leaves what it does not know to this one: it reports it.
+            command = getattr(parsed, "command_parser", self)
+            command.error(command.unknown_arguments_message(unknown))
+        return parsed
+
+    def unknown_arguments_message(self, unknown: list[str]) -> str:
+        shown = " ".join(quoted(argument) for argument in unknown[:3])
+        more = f" and {len(unknown) - 3:,} more" if len(unknown) > 3 else ""
+        message = f"unrecognized arguments: {shown}{more}"
+        if self.takes_formula and any(re.match(r"-[^-]", argument) for argument in unknown):
             # argparse reads a formula such as "-x*2" as an option it does not know.
             message += ' (a formula that starts with "-" reads as an option: write "(-x*2)")'
+        return message
+
+    def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def drawing_size(root: Value, depth: int | None, max_nodes: int) -> tuple[int, int, int]:
+    """How many values a picture of `root` draws (those within `depth` ops of it), and what
+    fits in `max_nodes`: the deepest depth (0 if not even 1 fits) and its count of values.
+    The command line words its own advice from these, in flags (`--depth 3`), where the
+    library's says `depth=3`."""
+    distance = distances(Graph(root).values)
+    count = sum(depth is None or d <= depth for d in distance.values())
+    values_at = Counter(distance.values())  # how many values are k ops from the root
+    fitting_depth, within, total = 0, 1, 0
+    for k in range(max(values_at) + 1):
+        total += values_at[k]
+        if total > max_nodes:
+            break
+        fitting_depth, within = k, total
+    return count, fitting_depth, within
 
 
 def add_options(parser: argparse.ArgumentParser, names: str, **defaults: Any) -> None:
@@ -222,10 +263,10 @@ OPTIONS: dict[str, dict[str, Any]] = {
         "help": "points to test on, never trained on",
     },
     "graph-depth": {
-        "type": whole_number(1, 1_000),
+        "type": whole_number(0, 1_000),
         "default": 2,
         "metavar": "K",
-        "help": "how many ops back from the output the graph picture goes",
+        "help": "how many ops back from the output the graph picture goes (0: no picture)",
     },
 }
 

@@ -27,6 +27,7 @@ from ..engine import Graph, Value, no_grad
 from ..losses import binary_cross_entropy, cross_entropy, l2, max_margin
 from ..nn import MLP, Output
 from ..optim import SGD, Optimizer
+from ..viz import MAX_NODES, GraphvizNotFoundError, find_graphviz
 from ..viz.plots import (
     architecture,
     draw_one_point,
@@ -35,7 +36,13 @@ from ..viz.plots import (
     plot_curves,
     require_demos_extra,
 )
-from .options import CommandError
+from .options import CommandError, drawing_size
+
+NO_GRAPHVIZ = (
+    "drawing needs the Graphviz program dot (or graphviz-pure), and neither was found: "
+    "install one (sudo apt-get install graphviz, brew install graphviz, conda install -c "
+    "conda-forge graphviz, or pip install graphviz-pure)"
+)
 
 # The losses `train` knows, and what plots call them.
 LOSSES = {
@@ -235,6 +242,7 @@ def train_and_plot(args: argparse.Namespace) -> list[Path]:
     out = output_folder(args.out)
     loss = "max-margin" if classes == 2 else "cross-entropy"
     model = make_model(args.hidden, classes, args.activation, args.seed)
+    check_graph_picture(model, X[0], y[0], args.graph_depth)
     print(
         f"Training {model}\non {len(X)} {args.data} points of {classes} classes, "
         f"{args.steps} steps. Each step:\n"
@@ -248,9 +256,11 @@ def train_and_plot(args: argparse.Namespace) -> list[Path]:
     optimizer = SGD(model.parameters(), lr=falling_rate(args.lr, args.steps))
     history = train(model, X, y, optimizer, steps=args.steps, loss=loss, alpha=args.alpha)
     if not math.isfinite(history.loss[-1]):
-        raise ValueError(
-            f"training diverged: the loss is {history.loss[-1]} after {args.steps} steps; "
-            f"try a smaller learning rate than {args.lr:g}"
+        advice = f"try a smaller --lr than {args.lr:g}"
+        if args.lr * args.alpha > 1:  # then each step's L2 part alone, w -= lr*2*alpha*w, grows w
+            advice += f", or a smaller --alpha than {args.alpha:g}: --lr x --alpha must be below 1"
+        raise CommandError(
+            f"training diverged: the loss is {history.loss[-1]} after {args.steps} steps; {advice}"
         )
     print(f"After {args.steps} steps: {loss} loss {history.loss[-1]:.4f}, {history.summary()}.")
     name = architecture(model)
@@ -270,5 +280,34 @@ def train_and_plot(args: argparse.Namespace) -> list[Path]:
             LOSSES[loss],
         ),
     ]
-    graph = draw_one_point(model, X[0], y[0], out / f"{args.data}_graph.png", args.graph_depth)
+    path = out / f"{args.data}_graph.png"
+    if args.graph_depth == 0:
+        return paths
+    try:
+        find_graphviz()
+    except GraphvizNotFoundError:
+        print(f"skipped {path}, the graph picture: {NO_GRAPHVIZ}")
+        return paths
+    graph = draw_one_point(model, X[0], y[0], path, args.graph_depth)
     return paths + ([graph] if graph else [])
+
+
+def check_graph_picture(model: MLP, point: Sequence[float], label: int, depth: int) -> None:
+    """Refuse, before training, a --graph-depth whose picture of the model on one point
+    would have more values than draw_dot draws (MAX_NODES): the graph's shape is the same
+    before and after training."""
+    if depth == 0:  # no graph picture
+        return
+    output = model([Value(coordinate) for coordinate in point])
+    root = output if isinstance(output, Value) else output[label]
+    count, fitting_depth, within = drawing_size(root, depth, MAX_NODES)
+    if count > MAX_NODES:
+        if fitting_depth >= 1:
+            advice = f"use --graph-depth {fitting_depth} ({within} values)"
+        else:
+            advice = "use smaller --hidden layers"
+        raise CommandError(
+            f"the graph picture of the model on one point would have {count} values within "
+            f"--graph-depth {depth} of the score, more than the {MAX_NODES} a picture can "
+            f"show; {advice}, or --graph-depth 0 for no graph picture"
+        )

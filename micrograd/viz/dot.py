@@ -222,7 +222,7 @@ def _values_to_draw(
     of the root: the ids v0, v1, ... follow it, so they depend only on the graph's shape.
     """
     order = Graph(root).values
-    distance = _distances(order)
+    distance = distances(order)
     if depth is not None:
         order = [node for node in order if distance[node] <= depth]
     if len(order) > max_nodes:
@@ -236,7 +236,7 @@ def _values_to_draw(
     return order, hidden
 
 
-def _distances(order: list[Value]) -> dict[Value, int]:
+def distances(order: list[Value]) -> dict[Value, int]:
     """How many ops each value is from the root (the last of `order`), along the shortest
     path. Backwards, every value comes after all the values made from it, so its distance
     is final by the time it passes distance + 1 on to its inputs."""
