@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_files import read_only_folder
 
 from micrograd.cli import main, parse_assignments
+from micrograd.cli.options import run_command
 from micrograd.viz import GraphvizNotFoundError, renderer
 
 DOT = shutil.which("dot")
@@ -639,4 +641,44 @@ def test_a_diverged_run_names_the_flags_to_change(tmp_path, capsys):
     assert last == (
         "micrograd train: error: training diverged: the loss is nan after 2 steps; try a "
         "smaller --lr than 1e+200, or a smaller --alpha than 1: --lr x --alpha must be below 1"
+    )
+
+
+# ------------------------------------------------------------ read-only folders
+
+
+@pytest.mark.parametrize(("command", "name"), [("draw", "x.svg"), ("steps", "x.html")])
+def test_a_read_only_folder_is_refused_before_any_work_naming_the_file(command, name, capsys):
+    with read_only_folder() as folder:
+        assert main([command, "x*2", "x=1", "-o", str(folder / name)]) == 2
+        assert os.listdir(folder) == []
+    captured = capsys.readouterr()
+    assert captured.out == ""  # nothing computed or printed as if it would work
+    assert one_error_line(captured.err, f"micrograd {command}") == (
+        f"micrograd {command}: error: cannot write {folder / name}: permission denied; check "
+        f"that you may write to the folder {folder}"
+    )
+
+
+@needs_plotting
+def test_train_refuses_a_read_only_output_folder_before_training(capsys):
+    with read_only_folder() as folder:
+        for out in (folder, folder / "new"):
+            assert main(["train", *TINY_TRAINING, "--out", str(out)]) == 2
+            captured = capsys.readouterr()
+            assert "Training" not in captured.out
+            assert one_error_line(captured.err, "micrograd train").startswith(
+                f"micrograd train: error: cannot write into {out}: permission denied"
+            )
+        assert os.listdir(folder) == []
+
+
+def test_a_demo_refuses_a_read_only_output_folder(capsys):
+    with read_only_folder() as folder:
+        neuron = importlib.import_module("test_demos").load("neuron")
+        assert run_command("neuron.py", lambda: neuron.main(["--out", str(folder)])) == 2
+    captured = capsys.readouterr()
+    assert "Forward pass" not in captured.out
+    assert one_error_line(captured.err, "neuron.py").startswith(
+        f"neuron.py: error: cannot write into {folder}: permission denied"
     )

@@ -29,6 +29,7 @@ from typing import Any
 from .. import __version__
 from ..engine import Value
 from ..expression import FUNCTIONS, parse_expression
+from ..files import check_writable
 from ..messages import shorten
 from ..viz import (
     DEFAULT_TIMEOUT,
@@ -225,8 +226,7 @@ def _add_formula_arguments(parser: Parser, output: str, help: str) -> None:
 
 def _formula(args: argparse.Namespace) -> tuple[Value, dict[str, Value]]:
     """The formula's graph, after backward(), with a finite value and grads."""
-    if not args.output.parent.is_dir():
-        raise CommandError(f"cannot write {args.output}: the folder does not exist")
+    check_writable(args.output)  # a missing or read-only folder: before any work
     root, leaves = parse_expression(args.formula, parse_assignments(args.values))
     if root.label == "":  # a formula that is just one name keeps that name
         root.label = "out"

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..engine import Graph, Value, no_grad
-from ..files import write_atomically
+from ..files import writable_folder, write_atomically
 from ..messages import shorten_path
 from ..nn import MLP, Output
 from .dot import draw_dot, save
@@ -86,10 +86,7 @@ def output_folder(path: Path, plots: bool = True) -> Path:
     that matplotlib and tqdm are there, rather than find out after a minute of training."""
     if plots:
         require_demos_extra()
-    if path.exists() and not path.is_dir():
-        raise NotADirectoryError(f"cannot write pictures into {path}: it is a file, not a folder")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return writable_folder(path)  # made, and written into once: not found out after training
 
 
 def new_figure(
