@@ -14,13 +14,12 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
 
 import pytest
 from test_files import read_only_folder
 
 from micrograd.cli import main, parse_assignments
-from micrograd.cli.options import run_command
+from micrograd.cli.options import printable_output, run_command
 from micrograd.viz import GraphvizNotFoundError, renderer
 
 DOT = shutil.which("dot")
@@ -436,7 +435,10 @@ MEMORY_LIMIT = 2 * 1024**3  # bytes: a regression fails here, never takes the ma
 
 
 def run_python(
-    arguments: list[str], cwd: Path, memory_limit: int | None = None, **options: Any
+    arguments: list[str],
+    cwd: Path,
+    memory_limit: int | None = None,
+    environment: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """Run python with `arguments` from `cwd`, with this micrograd importable, for a minute
     at most; with `memory_limit`, in at most that many bytes of address space, so that a
@@ -456,8 +458,11 @@ def run_python(
         timeout=60,
         cwd=cwd,
         preexec_fn=limit_memory,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *python_path])},
-        **options,
+        env={
+            **os.environ,
+            **(environment or {}),
+            "PYTHONPATH": os.pathsep.join([str(ROOT), *python_path]),
+        },
     )
 
 
@@ -682,3 +687,41 @@ def test_a_demo_refuses_a_read_only_output_folder(capsys):
     assert one_error_line(captured.err, "neuron.py").startswith(
         f"neuron.py: error: cannot write into {folder}: permission denied"
     )
+
+
+# ------------------------------------------------------------ what is printed
+
+
+@needs_dot
+@pytest.mark.parametrize("command", ["draw", "steps"])
+def test_a_terminal_that_is_not_utf8_gets_escapes_not_a_codec_error(command, tmp_path):
+    name = "\u00e9.svg" if command == "draw" else "\u00e9.html"
+    done = run_python(
+        ["-m", "micrograd", command, "\u00b5*2", "\u00b5=1.5", "-o", name],
+        tmp_path,
+        environment={"PYTHONIOENCODING": "ascii"},
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert (tmp_path / name).stat().st_size > 0
+    assert "wrote \\xe9." in done.stdout
+    if command == "draw":
+        assert done.stdout.startswith("\\xb5*2 = 3\n")
+
+
+def test_printable_output_restores_stdout(capsys, monkeypatch):
+    import sys as system
+
+    errors = system.stdout.errors
+    with printable_output():
+        assert system.stdout.errors == "backslashreplace"
+    assert system.stdout.errors == errors
+
+
+@pytest.mark.parametrize("name", ["x.svg", "x", "x.html.png"])
+def test_steps_refuses_a_file_name_that_would_not_open_as_a_page(name, tmp_path, capsys):
+    assert main(["steps", "x*2", "x=1", "-o", str(tmp_path / name)]) == 2
+    assert one_error_line(capsys.readouterr().err, "micrograd steps") == (
+        f"micrograd steps: error: {tmp_path / name} would not open as a web page: the steps "
+        "page is HTML, so end the file name with .html"
+    )
+    assert list(tmp_path.iterdir()) == []

@@ -30,7 +30,7 @@ from .. import __version__
 from ..engine import Value
 from ..expression import FUNCTIONS, parse_expression
 from ..files import check_writable
-from ..messages import shorten
+from ..messages import shorten, shorten_path
 from ..viz import (
     DEFAULT_TIMEOUT,
     MAX_NODES,
@@ -49,6 +49,7 @@ from .options import (
     add_options,
     drawing_size,
     number_between,
+    printable_output,
     run_command,
     whole_number,
 )
@@ -63,7 +64,8 @@ MAX_TIMEOUT = 3_600.0  # seconds
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0, or 2 after printing an error)."""
-    args = _parser().parse_args(argv)
+    with printable_output():  # --help, too, may show a name or a path
+        args = _parser().parse_args(argv)
     return run_command(f"micrograd {args.command}", lambda: args.run(args))
 
 
@@ -274,6 +276,12 @@ def _add_steps_command(add_parser: Callable[..., Parser]) -> None:
 
 
 def _steps(args: argparse.Namespace) -> None:
+    if args.output.suffix.lower() not in (".html", ".htm"):  # before any work, not after it
+        raise CommandError(
+            f"{shorten_path(args.output)} would not open as a web page: the steps page is "
+            "HTML, so end "
+            "the file name with .html"
+        )
     root, _ = _formula(args)
     count, _, _ = drawing_size(root, None, args.max_nodes)
     if count > args.max_nodes:

@@ -12,7 +12,8 @@ import math
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -29,10 +30,28 @@ class CommandError(Exception):
     """A problem with what the user asked for, reported as one line, without a traceback."""
 
 
+@contextmanager
+def printable_output() -> Iterator[None]:
+    """For the while, stdout writes what its encoding cannot (a name "µ" or a path "é" on
+    an ASCII terminal) as backslash escapes, `\\xb5`, as stderr always does, instead of
+    failing with a UnicodeEncodeError after the work is done."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    errors = getattr(sys.stdout, "errors", None)
+    if reconfigure is None or errors in (None, "backslashreplace"):
+        yield
+        return
+    reconfigure(errors="backslashreplace")
+    try:
+        yield
+    finally:
+        reconfigure(errors=errors)
+
+
 def run_command(program: str, action: Callable[[], object]) -> int:
     """Run `action`; report a problem with the user's input as one line on stderr."""
     try:
-        action()
+        with printable_output():
+            action()
     except KeyboardInterrupt:
         print(f"{program}: stopped", file=sys.stderr)
         return 130
