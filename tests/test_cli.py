@@ -725,3 +725,88 @@ def test_steps_refuses_a_file_name_that_would_not_open_as_a_page(name, tmp_path,
         "page is HTML, so end the file name with .html"
     )
     assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------ the user's text, quoted safely
+
+NASTY = "\x1b[2J\n\r"  # clears the screen, breaks the line, returns to its start
+
+
+def test_draw_prints_the_formula_on_one_safe_line(tmp_path, capsys):
+    formula = "(x\r+\x0c1\n)"  # parses: inside brackets, Python reads these as space
+    assert main(["draw", formula, "x=1", "-o", str(tmp_path / "g.dot")]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == "'(x\\r+\\x0c1\\n)' = 2"
+    long = " + ".join(["x"] * 100)
+    assert main(["draw", long, "x=1", "-o", str(tmp_path / "g.dot")]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "x + x + x + x + x + x + x + x + x + x + x + x + x + x + x + ... (397 characters) = 100"
+    )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["x", f"x=1{NASTY}"], "'x=1\\x1b[2J\\n\\r': '1\\x1b[2J' is not a number"),
+        (["x", "x" * 10_000], "'xxxxxxxxxxxxxxxxxxxxxxx"),
+        (["x", "x=1", "x=2\n\r"], "x is given twice: x=1 and 'x=2\\n\\r'"),
+        (["x", "x=1", "-o", f"g{NASTY}.jpg"], "cannot tell the format of 'g\\x1b[2J"),
+        (["x", "x=1", "-o", f"no{NASTY}/g.dot"], "cannot write 'no\\x1b[2J\\n\\r/g.dot': the"),
+        (["x", "x=1", "-o", "no/" + "n" * 5_000 + "/g.dot"], "cannot write no/nnnnnnnnnnn"),
+    ],
+)
+def test_messages_quote_the_users_text_safely(arguments, message, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["draw", *arguments]) == 2
+    line = one_error_line(capsys.readouterr().err, "micrograd draw")
+    assert line.startswith(f"micrograd draw: error: {message}")
+    assert line.isprintable() and len(line) < 500
+
+
+def test_save_quotes_the_path_safely(tmp_path):
+    from micrograd import Value
+    from micrograd.viz import save
+
+    with pytest.raises(ValueError) as bad_name:
+        save(Value(1.0), tmp_path / f"g{NASTY}.jpg")
+    with pytest.raises(FileNotFoundError) as bad_folder:
+        save(Value(1.0), tmp_path / ("n" * 200 + NASTY) / "g.dot")
+    for error in (bad_name, bad_folder):
+        assert str(error.value).isprintable() and len(str(error.value)) < 800
+    assert "'g\\x1b[2J\\n\\r.jpg' has the extension '.jpg\\x1b[2J" not in str(bad_name.value)
+    assert "and 'g\\x1b[2J\\n\\r.jpg' has the extension" in str(bad_name.value)
+
+
+@needs_sh
+def test_graphvizs_own_words_are_one_line_too(tmp_path, monkeypatch, capsys):
+    failing = tmp_path / "bin" / "dot"
+    failing.parent.mkdir()
+    failing.write_text(
+        "#!/bin/sh\necho 'Error: syntax error' >&2\necho 'near line 2' >&2\nexit 1\n"
+    )
+    failing.chmod(0o755)
+    monkeypatch.setenv("PATH", str(failing.parent))
+    monkeypatch.setattr(renderer, "_python_scripts_dir", lambda: str(failing.parent))
+    assert main(["draw", "x*2", "x=1", "-o", str(tmp_path / "g.svg")]) == 2
+    assert one_error_line(capsys.readouterr().err, "micrograd draw").endswith(
+        "(exit code 1): Error: syntax error / near line 2"
+    )
+
+
+@pytest.mark.parametrize(
+    "arguments", [["train", "--data", "x" * 100_000], ["train", "--activation", f"relu{NASTY}"]]
+)
+def test_usage_errors_quote_the_users_text_safely(arguments, capsys):
+    with pytest.raises(SystemExit):
+        main(arguments)
+    line = one_error_line(capsys.readouterr().err, "micrograd train")
+    assert line.isprintable() and len(line) < 700 and "invalid choice" in line
+
+
+@needs_plotting
+def test_train_prints_what_it_wrote_on_one_line_each(tmp_path, capsys):
+    out = tmp_path / "pictures\nof\x1b[2J"
+    assert main(["train", *TINY_TRAINING, "--out", str(out)]) == 0
+    wrote = [line for line in capsys.readouterr().out.splitlines() if "wrote" in line]
+    assert len(wrote) == (3 if CAN_RENDER else 2)
+    assert all("pictures\\nof\\x1b[2J/moons_" in line for line in wrote)

@@ -50,6 +50,7 @@ from .options import (
     drawing_size,
     number_between,
     printable_output,
+    quoted,
     run_command,
     whole_number,
 )
@@ -150,7 +151,8 @@ def _add_draw_command(add_parser: Callable[..., Parser]) -> None:
 def _draw(args: argparse.Namespace) -> None:
     if args.output.suffix.lower() not in SAVE_FORMATS:  # before any work, not after it
         raise CommandError(
-            f"cannot tell the format of {args.output}: end it with one of {', '.join(SAVE_FORMATS)}"
+            f"cannot tell the format of {shorten_path(args.output)}: end it with one of "
+            f"{', '.join(SAVE_FORMATS)}"
         )
     root, leaves = _formula(args)
     count, fitting_depth, within = drawing_size(root, args.depth, args.max_nodes)
@@ -163,10 +165,10 @@ def _draw(args: argparse.Namespace) -> None:
             f"{which} {count} values, more than --max-nodes {args.max_nodes}: too many to "
             f"read; {advice}"
         )
-    formula = args.formula.strip()
-    print(f"{formula if len(formula) <= 60 else formula[:56] + ' ...'} = {root.data:.6g}")
+    # The formula as read: one line, whatever it holds (a newline inside brackets, "\r").
+    print(f"{shorten(args.formula.strip(), 60)} = {root.data:.6g}")
     if leaves:
-        grads = "   ".join(f"{name} = {leaf.grad:.6g}" for name, leaf in leaves.items())
+        grads = "   ".join(f"{shorten(name)} = {leaf.grad:.6g}" for name, leaf in leaves.items())
         print(f"grads, d(out)/d(name):   {grads}")
     fewer = " or draw fewer values with --depth K" if args.output.suffix != ".dot" else ""
     with _graphviz_errors(args.timeout, fewer, dot_file=True):
@@ -180,7 +182,7 @@ def _draw(args: argparse.Namespace) -> None:
             max_nodes=args.max_nodes,
             timeout=args.timeout,
         )
-    print(f"wrote {args.output}")
+    print(f"wrote {shorten_path(args.output)}")
 
 
 @contextmanager
@@ -298,7 +300,7 @@ def _steps(args: argparse.Namespace) -> None:
             max_nodes=args.max_nodes,
             timeout=args.timeout,
         )
-    print(f"wrote {path}: open it in a browser, and step with the arrow keys")
+    print(f"wrote {shorten_path(path)}: open it in a browser, and step with the arrow keys")
 
 
 def parse_assignments(items: Sequence[str]) -> dict[str, float]:
@@ -309,15 +311,20 @@ def parse_assignments(items: Sequence[str]) -> dict[str, float]:
         # Python reads names in the formula in their NFKC form ("µ" as "μ"): so do we.
         name = unicodedata.normalize("NFKC", name.strip())
         if not equals or not name:
-            raise CommandError(f"{item!r} is not a value: write NAME=NUMBER, such as x=2")
+            raise CommandError(f"{quoted(item)} is not a value: write NAME=NUMBER, such as x=2")
         try:
             value = float(number)
         except ValueError:
-            raise CommandError(f"{item!r}: {number.strip()!r} is not a number") from None
+            raise CommandError(
+                f"{quoted(item)}: {quoted(number.strip())} is not a number"
+            ) from None
         if not math.isfinite(value):
-            raise CommandError(f"{item!r}: the value must be a finite number")
+            raise CommandError(f"{quoted(item)}: the value must be a finite number")
         if name in values:
-            raise CommandError(f"{name} is given twice: {name}={values[name]:g} and {item}")
+            raise CommandError(
+                f"{shorten(name)} is given twice: {shorten(name)}={values[name]:g} and "
+                f"{shorten(item)}"
+            )
         values[name] = value
     return values
 

@@ -25,6 +25,8 @@ from ..viz import RenderError
 from ..viz.dot import distances
 from ..viz.plots import MissingExtraError
 
+MESSAGE_LIMIT = 600  # characters of an error line; the longest of ours has about 330
+
 
 class CommandError(Exception):
     """A problem with what the user asked for, reported as one line, without a traceback."""
@@ -63,9 +65,19 @@ def run_command(program: str, action: Callable[[], object]) -> int:
         RenderError,
         OSError,
     ) as error:
-        print(f"{program}: error: {error}", file=sys.stderr)
+        print(f"{program}: error: {one_line(str(error))}", file=sys.stderr)
         return 2
     return 0
+
+
+def one_line(message: str) -> str:
+    """An error message as one short line, safe for a terminal, whatever made it: our
+    messages quote the user's text safely already, but a program's own words (Graphviz's,
+    several lines long) come as they are. Lines are joined with " / ", anything that does
+    not print is escaped, and the whole is cut to MESSAGE_LIMIT characters."""
+    text = " / ".join(line.strip() for line in message.splitlines() if line.strip())
+    text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+    return text if len(text) <= MESSAGE_LIMIT else text[: MESSAGE_LIMIT - 4].rstrip() + " ..."
 
 
 class Parser(argparse.ArgumentParser):
@@ -95,7 +107,8 @@ class Parser(argparse.ArgumentParser):
         return message
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        # argparse quotes what it refuses whole: `--data` followed by a megabyte of text.
+        self.exit(2, f"{self.prog}: error: {one_line(message)} (see {self.prog} --help)\n")
 
 
 def drawing_size(root: Value, depth: int | None, max_nodes: int) -> tuple[int, int, int]:

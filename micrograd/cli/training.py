@@ -25,6 +25,7 @@ from typing import Any
 from .. import data
 from ..engine import Graph, Value, no_grad
 from ..losses import binary_cross_entropy, cross_entropy, l2, max_margin
+from ..messages import shorten_path
 from ..nn import MLP, Output
 from ..optim import SGD, Optimizer
 from ..viz import MAX_NODES, GraphvizNotFoundError, find_graphviz
@@ -286,7 +287,7 @@ def train_and_plot(args: argparse.Namespace) -> list[Path]:
     try:
         find_graphviz()
     except GraphvizNotFoundError:
-        print(f"skipped {path}, the graph picture: {NO_GRAPHVIZ}")
+        print(f"skipped {shorten_path(path)}, the graph picture: {NO_GRAPHVIZ}")
         return paths
     graph = draw_one_point(model, X[0], y[0], path, args.graph_depth)
     return paths + ([graph] if graph else [])

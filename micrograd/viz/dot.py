@@ -35,6 +35,7 @@ import graphviz  # type: ignore[import-untyped]
 
 from ..engine import Graph, Value
 from ..files import write_atomically
+from ..messages import short_repr, shorten, shorten_path
 from .renderer import DEFAULT_TIMEOUT, Drawing, render
 from .text import check_depth, check_value, format_number, tree, visible
 
@@ -551,9 +552,10 @@ def save(
     path = Path(path)
     fmt = SAVE_FORMATS.get(path.suffix.lower())
     if fmt is None:
-        has = f"the extension {path.suffix!r}" if path.suffix else "no extension"
+        name, suffix = shorten(path.name, quoted=True), shorten(path.suffix, quoted=True)
+        has = f"the extension {suffix}" if path.suffix else "no extension"
         raise ValueError(
-            f"save() takes the format from the file name, and {path.name!r} has {has}; "
+            f"save() takes the format from the file name, and {name} has {has}; "
             f"end it with one of {', '.join(SAVE_FORMATS)}"
         )
     if isinstance(what, Value):
@@ -566,9 +568,14 @@ def save(
             )
         drawing = what
     else:
-        raise TypeError(f"save() needs a Value or a drawing, got {type(what).__name__}: {what!r}")
+        raise TypeError(
+            f"save() needs a Value or a drawing, got {type(what).__name__}: {short_repr(what)}"
+        )
     if not path.parent.is_dir():
-        raise FileNotFoundError(f"cannot save to {path}: the folder {path.parent} does not exist")
+        raise FileNotFoundError(
+            f"cannot save to {shorten_path(path)}: the folder {shorten_path(path.parent)} "
+            "does not exist"
+        )
     if timeout is None:
         timeout = getattr(drawing, "timeout", DEFAULT_TIMEOUT)
     source: str = drawing.source

@@ -302,7 +302,7 @@ def save_graph(root: Value, path: Path, **options: Any) -> Path | None:
     try:
         save(drawing, path)
     except RenderError as error:
-        print(f"skipped {path}, the graph picture: {error}")
+        print(f"skipped {shorten_path(path)}, the graph picture: {error}")
         return None
-    print(f"wrote {path}: the graph, with data and grad on every value")
+    print(f"wrote {shorten_path(path)}: the graph, with data and grad on every value")
     return path
