@@ -53,9 +53,6 @@ NEGATIVE = "#f4a259"
 UNKNOWN = "#cccccc"  # a nan grad
 OP_FILL = "#eeeeee"
 FONT = "Helvetica"
-# Graphviz refuses a label longer than 16 KB once escaped (as `&#28450;`, each CJK character
-# takes 8 bytes): past this many characters a label is shown cut, ending in an ellipsis.
-MAX_LABEL_LENGTH = 100
 
 
 # What the drawings read from a model; micrograd.nn's MLP, Layer and Neuron fit.
@@ -159,7 +156,7 @@ def draw_dot(
             style = "filled,dashed" if node in hidden else "filled"
             graph.node(
                 f"op{i}",
-                label=f"<{_html(_cut(node.op))}>",
+                label=f"<{_html(node.op)}>",
                 shape="ellipse",
                 style=style,
                 fillcolor=OP_FILL,
@@ -348,7 +345,7 @@ def _box(name: str, label: str, style: str) -> Any:
 
 def _value_label(label: str, node: Value, fill: str, stacked: bool) -> str:
     """A small table: label (if any), data, grad; side by side, or stacked for "TB"."""
-    cells = [f"<TD><B>{_html(_cut(label))}</B></TD>"] if label else []
+    cells = [f"<TD><B>{_html(label)}</B></TD>"] if label else []
     cells.append(f"<TD>data {_html(format_number(node.data))}</TD>")
     cells.append(f"<TD>grad {_html(format_number(node.grad))}</TD>")
     rows = (
@@ -386,19 +383,22 @@ def _legend(notes: list[tuple[str, str]]) -> str:
     return f'<<TABLE BORDER="0" CELLSPACING="4"><TR>{"".join(cells)}</TR></TABLE>>'
 
 
-def _cut(text: str) -> str:
-    """`text` for a picture: whole, or its first MAX_LABEL_LENGTH characters ending in "…"."""
-    return text if len(text) <= MAX_LABEL_LENGTH else text[: MAX_LABEL_LENGTH - 1] + "\u2026"
+# Graphviz refuses a label longer than 16 KB once escaped (as `&#28450;`, each CJK character
+# takes 8 bytes): past this many characters, a label is shown cut, ending in an ellipsis.
+MAX_LABEL_LENGTH = 100
 
 
 def _html(text: str) -> str:
-    """Text for a Graphviz HTML-like label that shows `text` exactly, whatever it holds.
+    """Text for a Graphviz HTML-like label that shows `text` exactly, whatever it holds
+    (its first MAX_LABEL_LENGTH characters and "…" if it is longer).
 
     `&`, `<`, `>` and quotes become entities, so the text can never close the label and
     start new DOT. Backslashes are doubled, because Graphviz reads `\\N`, `\\G`, ... even in
     HTML labels. Every non-ASCII character becomes `&#NNN;`, so the DOT text is plain ASCII.
     Newlines break the line; other invisible characters show as Python escapes (`\\t`).
     """
+    if len(text) > MAX_LABEL_LENGTH:
+        text = text[: MAX_LABEL_LENGTH - 1] + "\u2026"
     lines = visible(text, newline="\n").split("\n")
     escaped = (html.escape(line.replace("\\", "\\\\"), quote=True) for line in lines)
     return "<BR/>".join(escaped).encode("ascii", "xmlcharrefreplace").decode("ascii")
