@@ -25,7 +25,13 @@ from pathlib import Path
 
 from micrograd import MLP, SGD, Value
 from micrograd.cli.options import add_options, demo_parser, run_command
-from micrograd.cli.training import falling_rate, load_dataset, make_model, train
+from micrograd.cli.training import (
+    check_graph_size,
+    falling_rate,
+    load_dataset,
+    make_model,
+    train,
+)
 from micrograd.viz.plots import (
     CLASS_COLORS,
     architecture,
@@ -93,6 +99,7 @@ def main(argv: list[str] | None = None) -> list[Path]:
     # moons demo's learning rate of 1.0 those products blow up: 0.3 suits both networks.
     add_options(parser, "activation hidden steps lr alpha points noise seed out resolution", lr=0.3)
     args = parser.parse_args(argv)
+    check_graph_size(args.points, args.hidden, classes=2)
     out = output_folder(args.out)
     paths = [plot_activations(out / "activations.png")]
 

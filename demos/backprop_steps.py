@@ -14,6 +14,7 @@ from pathlib import Path
 
 from micrograd import Value
 from micrograd.cli.options import add_options, demo_parser, run_command
+from micrograd.messages import shorten_path
 from micrograd.steps import backprop_steps
 from micrograd.viz.plots import output_folder
 
@@ -53,7 +54,7 @@ def main(argv: list[str] | None = None) -> list[Path]:
         backprop_steps(reused_value(), out / "reused_value_steps.html"),
     ]
     for path in paths:
-        print(f"wrote {path}")
+        print(f"wrote {shorten_path(path)}")
     return paths
 
 

@@ -24,8 +24,14 @@ import sys
 from pathlib import Path
 
 from micrograd import Adam, data
-from micrograd.cli.options import add_options, demo_parser, layer_sizes, run_command
-from micrograd.cli.training import make_model, train
+from micrograd.cli.options import (
+    add_options,
+    demo_parser,
+    layer_sizes,
+    number_between,
+    run_command,
+)
+from micrograd.cli.training import check_graph_size, make_model, train
 from micrograd.viz.plots import architecture, output_folder, plot_boundaries, plot_curves
 
 
@@ -58,8 +64,15 @@ def main(argv: list[str] | None = None) -> list[Path]:
     option = parser.add_argument
     option("--shallow", type=layer_sizes, default="48", help="the shallow network's layers")
     option("--deep", type=layer_sizes, default="12,12", help="the deep network's layers")
-    option("--twist", type=float, default=9.0, help="how far to wind the spiral, in radians")
+    option(
+        "--twist",
+        type=number_between(-100, 100),
+        default=9.0,
+        help="how far to wind the spiral, in radians",
+    )
     args = parser.parse_args(argv)
+    check_graph_size(args.points, args.shallow, classes=2, hidden_flag="--shallow")
+    check_graph_size(args.points, args.deep, classes=2, hidden_flag="--deep")
     out = output_folder(args.out)
 
     X, y = wound_spiral(args.points, args.noise, args.seed, args.twist)

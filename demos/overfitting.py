@@ -26,7 +26,7 @@ from pathlib import Path
 
 from micrograd import Adam, data
 from micrograd.cli.options import add_options, demo_parser, run_command
-from micrograd.cli.training import LOSSES, make_model, train
+from micrograd.cli.training import LOSSES, check_graph_size, make_model, train
 from micrograd.viz.plots import architecture, output_folder, plot_boundaries, plot_curves
 
 
@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> list[Path]:
         noise=0.35,
     )
     args = parser.parse_args(argv)
+    check_graph_size(args.points, args.hidden, classes=2)
     out = output_folder(args.out)
 
     X, y = data.moons(args.points, noise=args.noise, seed=args.seed)

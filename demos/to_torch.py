@@ -28,8 +28,21 @@ from pathlib import Path
 from typing import Any
 
 from micrograd import MLP, SGD, data, no_grad
-from micrograd.cli.options import CommandError, add_options, at_least, demo_parser, run_command
-from micrograd.cli.training import falling_rate, load_dataset, make_model, train
+from micrograd.cli.options import (
+    MAX_STEPS,
+    CommandError,
+    add_options,
+    demo_parser,
+    run_command,
+    whole_number,
+)
+from micrograd.cli.training import (
+    check_graph_size,
+    falling_rate,
+    load_dataset,
+    make_model,
+    train,
+)
 from micrograd.torch_bridge import require_torch
 from micrograd.viz.plots import architecture, output_folder, plot_boundaries
 
@@ -39,9 +52,16 @@ def main(argv: list[str] | None = None) -> list[Path]:
     parser = demo_parser(__doc__, "python demos/to_torch.py --steps 50 --torch-steps 2000")
     add_options(parser, "hidden steps lr alpha points noise seed out resolution", steps=50)
     option = parser.add_argument
-    option("--torch-steps", type=at_least(1), default=1000, metavar="N", help="steps in PyTorch")
+    option(
+        "--torch-steps",
+        type=whole_number(1, MAX_STEPS),
+        default=1000,
+        metavar="N",
+        help="steps in PyTorch",
+    )
     option("--device", choices=["auto", "cpu", "cuda"], default="auto", help="where PyTorch runs")
     args = parser.parse_args(argv)
+    check_graph_size(args.points, args.hidden, classes=2)
     try:
         torch = require_torch("demos/to_torch.py")
     except ModuleNotFoundError as error:

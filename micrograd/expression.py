@@ -17,10 +17,12 @@ escaped, cut to a readable length, however long or strange the text.
 from __future__ import annotations
 
 import ast
+import io
 import keyword
 import math
 import operator
 import sys
+import tokenize
 import unicodedata
 from collections.abc import Callable, Mapping
 from typing import Any, cast
@@ -86,6 +88,11 @@ REFUSED_SYNTAX: dict[type[ast.AST], str] = {
 }
 
 SHOWN_NAMES = 5  # how many missing or unused names a message lists
+# Python's parser nests a chain of n operators (x + x + ... + x) n levels deep, and stops at
+# about 3,000 levels, fewer when called from deep in a program: a formula may have 2,000
+# operators in a row, between one pair of brackets (any number in all: brackets nest them).
+MAX_OPERATORS_IN_A_ROW = 2_000
+BINARY_OPERATORS = {"+", "-", "*", "/", "**", "//", "%", "@", "<<", ">>", "|", "^", "&"}
 
 # What each part of a formula becomes: a Value if it depends on a name, else a plain float.
 Number = Value | float
@@ -130,6 +137,13 @@ def parse_expression(text: str, values: Mapping[str, float]) -> tuple[Value, dic
 def _parse(text: str) -> ast.Expression:
     if not text:
         raise ExpressionError("the formula is empty; write one such as tanh(x*w + b)")
+    in_a_row = _operators_in_a_row(text)
+    if in_a_row > MAX_OPERATORS_IN_A_ROW:
+        raise ExpressionError(
+            f"the formula is too long to read: {in_a_row:,} operators (+ - * / ...) in a row, "
+            f"more than {MAX_OPERATORS_IN_A_ROW:,}; group terms in brackets, as in "
+            "(a + b) + (c + d)"
+        )
     try:
         return ast.parse(text, mode="eval")
     except SyntaxError as error:
@@ -144,6 +158,31 @@ def _parse(text: str) -> ast.Expression:
         ) from None
     except (RecursionError, MemoryError):
         raise ExpressionError("the formula is nested too deeply to read") from None
+
+
+def _operators_in_a_row(text: str) -> int:
+    """The most binary operators between one pair of brackets (or outside all of them),
+    counted on the formula's tokens without parsing it. An operator is binary where it
+    follows an operand: `x - -y` has one."""
+    counts = [0]  # one per open bracket, and one for the top level
+    most = 0
+    follows_operand = False
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type in (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT):
+                continue
+            if token.string in ("(", "[", "{"):
+                counts.append(0)
+            elif token.string in (")", "]", "}") and len(counts) > 1:
+                most = max(most, counts.pop())
+            elif token.type == tokenize.OP and token.string in BINARY_OPERATORS:
+                counts[-1] += follows_operand
+            follows_operand = token.type in (tokenize.NAME, tokenize.NUMBER, tokenize.STRING) or (
+                token.string in (")", "]", "}")
+            )
+    except (tokenize.TokenError, SyntaxError):  # unfinished text: ast.parse says what is wrong
+        pass
+    return max(most, *counts)
 
 
 def _check(tree: ast.Expression, text: str, given: set[str]) -> set[str]:

@@ -8,6 +8,7 @@ replacing it with a regular file would break it (as root, for everyone on the ma
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
 import shutil
@@ -15,6 +16,7 @@ import stat
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import NoReturn
 
 from .messages import shorten_path
 
@@ -30,39 +32,89 @@ def write_atomically(path: Path, content: bytes) -> None:
     disk, a socket) is refused. Errors name `path`, never the temporary file.
     """
     path = Path(path)
-    with _errors_naming(path):
-        try:
-            mode: int | None = os.stat(path).st_mode  # through symlinks: what is there
-        except FileNotFoundError:
-            mode = None
+    mode = _mode(path)
     if mode is None or stat.S_ISREG(mode):
         _replace(path, content, exists=mode is not None)
     elif stat.S_ISFIFO(mode) or stat.S_ISCHR(mode):
         _write_in_place(path, content)
-    elif stat.S_ISDIR(mode):
+    else:
+        _refuse(path, mode)
+
+
+def check_writable(path: Path) -> None:
+    """Raise now the error that `write_atomically(path, ...)` would raise for where `path`
+    is, so that a command refuses before it works on what it will write there: a missing
+    folder, one that may not be written into (tried for real, with an empty temporary file,
+    so a read-only disk counts too), a folder or a disk at `path`. Errors name `path`."""
+    path = Path(path)
+    mode = _mode(path)
+    if mode is None or stat.S_ISREG(mode):
+        _try_creating(_temporary_name(path), path)
+    elif not (stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)):  # those are written in place
+        _refuse(path, mode)
+
+
+def writable_folder(folder: Path) -> Path:
+    """`folder`, made (with its parents) if need be, once it is sure that files can be
+    written into it (tried for real, as `check_writable` does); errors name it."""
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(
+            f"cannot write into {shorten_path(folder)}: it is a file, not a folder"
+        )
+    with _errors_naming(folder, into=True):
+        folder.mkdir(parents=True, exist_ok=True)
+    _try_creating(folder / f".micrograd.{secrets.token_hex(4)}.tmp", folder, into=True)
+    return folder
+
+
+def _mode(path: Path) -> int | None:
+    """What is at `path`, through symlinks (its `st_mode`); None if nothing is."""
+    with _errors_naming(path):
+        try:
+            return os.stat(path).st_mode
+        except FileNotFoundError:
+            return None
+
+
+def _refuse(path: Path, mode: int) -> NoReturn:
+    if stat.S_ISDIR(mode):
         raise IsADirectoryError(
             f"cannot write {shorten_path(path)}: it is a folder; give a file name"
         )
-    else:
-        kind = "a disk (a block device)" if stat.S_ISBLK(mode) else "a socket or other special file"
-        raise OSError(
-            f"cannot write {shorten_path(path)}: it is {kind}, not a file to save into; "
-            "give a file name"
-        )
+    kind = "a disk (a block device)" if stat.S_ISBLK(mode) else "a socket or other special file"
+    raise OSError(
+        f"cannot write {shorten_path(path)}: it is {kind}, not a file to save into; "
+        "give a file name"
+    )
 
 
-def _replace(path: Path, content: bytes, exists: bool) -> None:
-    real = Path(os.path.realpath(path))  # through a symlink, so the link itself stays
+def _temporary_name(path: Path) -> Path:
+    """A fresh name beside `path` (through a symlink, so the link itself stays) for the
+    content to be written to, then renamed over it."""
+    real = Path(os.path.realpath(path))
     if not real.parent.is_dir():
         raise FileNotFoundError(
             f"cannot write {shorten_path(path)}: the folder {shorten_path(real.parent)} "
             "does not exist"
         )
-    # A fresh name opened with "x" (create, never overwrite) gets the usual permissions,
-    # unlike tempfile.mkstemp's owner-only ones, which the final file would keep. A name
-    # near the file system's limit of 255 bytes leaves no room to add to it.
+    # A name near the file system's limit of 255 bytes leaves no room to add to it.
     stem = real.name if len(os.fsencode(real.name)) <= 200 else "micrograd"
-    temporary = real.with_name(f".{stem}.{secrets.token_hex(4)}.tmp")
+    return real.with_name(f".{stem}.{secrets.token_hex(4)}.tmp")
+
+
+def _try_creating(temporary: Path, path: Path, into: bool = False) -> None:
+    """Create and remove the empty file `temporary`: can files be written there?"""
+    with _errors_naming(path, into):
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        temporary.unlink()
+
+
+def _replace(path: Path, content: bytes, exists: bool) -> None:
+    real = Path(os.path.realpath(path))
+    temporary = _temporary_name(path)
+    # A fresh name opened with "x" (create, never overwrite) gets the usual permissions,
+    # unlike tempfile.mkstemp's owner-only ones, which the final file would keep.
     with _errors_naming(path):
         try:
             with open(temporary, "xb") as file:
@@ -108,19 +160,21 @@ def _write_in_place(path: Path, content: bytes) -> None:
 
 
 @contextmanager
-def _errors_naming(path: Path) -> Iterator[None]:
-    """Re-raise an OSError with a message that names `path` (the path the user gave) and
-    not the temporary file, keeping its type and errno so that callers can catch it."""
+def _errors_naming(path: Path, into: bool = False) -> Iterator[None]:
+    """Re-raise an OSError with a message that names `path` (the path the user gave, a
+    folder to write `into` or a file) and not the temporary file, keeping its type and
+    errno so that callers can catch it."""
     try:
         yield
     except OSError as error:
         reason = error.strerror or str(error)
         hint = ""
-        if isinstance(error, PermissionError):
+        if isinstance(error, PermissionError) or error.errno == errno.EROFS:
             hint = f"; check that you may write to the folder {shorten_path(path.parent)}"
-        renamed = type(error)(
-            f"cannot write {shorten_path(path)}: {reason[:1].lower()}{reason[1:]}{hint}"
-        )
+            if into:
+                hint = "; check that you may write to it, or choose another folder"
+        what = f"into {shorten_path(path)}" if into else shorten_path(path)
+        renamed = type(error)(f"cannot write {what}: {reason[:1].lower()}{reason[1:]}{hint}")
         renamed.errno = error.errno
         raise renamed from None
 

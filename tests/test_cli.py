@@ -4,8 +4,12 @@ and exit status 2, never a traceback; and `python -m micrograd` runs for real.""
 
 from __future__ import annotations
 
+import errno
 import importlib
+import io
 import json
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -13,12 +17,15 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from test_files import read_only_folder
 
 from micrograd.cli import main, parse_assignments
+from micrograd.cli.options import printable_output, run_command
 from micrograd.viz import GraphvizNotFoundError, renderer
 
 DOT = shutil.which("dot")
 needs_dot = pytest.mark.skipif(DOT is None, reason="the Graphviz program dot is not installed")
+needs_sh = pytest.mark.skipif(sys.platform == "win32", reason="stand-in programs are sh scripts")
 
 
 def _can_render() -> bool:
@@ -158,7 +165,7 @@ def test_draw_limits_the_size_of_the_graph(tmp_path, capsys):
     formula = " + ".join(["x"] * 600)
     out = tmp_path / "g.dot"
     assert main(["draw", formula, "x=1", "-o", str(out)]) == 2
-    assert "600 values, more than max_nodes=500" in one_error_line(
+    assert "600 values, more than --max-nodes 500" in one_error_line(
         capsys.readouterr().err, "micrograd draw"
     )
     assert main(["draw", formula, "x=1", "--depth", "3", "-o", str(out)]) == 0
@@ -172,6 +179,15 @@ def test_steps_writes_the_page_of_a_formula(tmp_path, capsys):
     assert f"wrote {page}" in capsys.readouterr().out
     text = page.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>") and "application/json" in text
+
+
+@needs_dot
+@pytest.mark.parametrize(("command", "output"), [("draw", "g.svg"), ("steps", "s.html")])
+def test_a_name_of_thousands_of_characters_is_drawn_cut(command, output, tmp_path, capsys):
+    name = "\u6f22" * 2_100  # over Graphviz's 16 KB label limit once escaped
+    out = tmp_path / output
+    assert main([command, f"{name} * 2", f"{name}=1", "-o", str(out)]) == 0, capsys.readouterr()
+    assert "\u6f22" * 99 + "\u2026" in out.read_text(encoding="utf-8")
 
 
 def test_steps_reports_a_mistake_in_one_line(tmp_path, capsys):
@@ -270,6 +286,33 @@ def test_train_without_graphviz_skips_only_the_graph(tmp_path, monkeypatch, caps
     assert sorted(p.name for p in tmp_path.iterdir()) == ["moons_boundary.png", "moons_curves.png"]
 
 
+@needs_plotting
+def test_train_keeps_the_old_pictures_when_a_write_fails(tmp_path, monkeypatch, capsys):
+    # A full disk (or Ctrl-C) while matplotlib writes: half a PNG, then the error.
+    from matplotlib.figure import Figure
+
+    assert main(["train", *TINY_TRAINING, "--out", str(tmp_path)]) == 0
+    boundary = tmp_path / "moons_boundary.png"
+    before = boundary.read_bytes()
+    savefig = Figure.savefig
+
+    def full_disk(figure, target, **options):
+        picture = io.BytesIO()
+        savefig(figure, picture, format="png")
+        half = picture.getvalue()[: len(picture.getvalue()) // 2]
+        if isinstance(target, (str, os.PathLike)):
+            Path(target).write_bytes(half)
+        else:
+            target.write(half)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Figure, "savefig", full_disk)
+    assert main(["train", *TINY_TRAINING, "--seed", "2", "--out", str(tmp_path)]) == 2
+    assert "No space left on device" in capsys.readouterr().err
+    assert boundary.read_bytes() == before  # the good picture, not half of a new one
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
 @pytest.mark.parametrize("missing", ["matplotlib", "tqdm"])
 def test_train_without_the_demos_extra_says_what_to_install(missing, tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, missing, None)  # makes `import missing` fail
@@ -285,13 +328,6 @@ def test_train_refuses_an_output_folder_that_is_a_file(tmp_path, capsys):
     assert "is a file, not a folder" in one_error_line(capsys.readouterr().err, "micrograd train")
 
 
-@needs_plotting
-def test_train_reports_bad_data_settings_in_one_line(tmp_path, capsys):
-    assert main(["train", *TINY_TRAINING, "--noise", "-1", "--out", str(tmp_path)]) == 2
-    line = one_error_line(capsys.readouterr().err, "micrograd train")
-    assert "moons needs a finite noise >= 0" in line
-
-
 # ------------------------------------------------------------------ the parser
 
 
@@ -303,7 +339,21 @@ def test_train_reports_bad_data_settings_in_one_line(tmp_path, capsys):
         (["draw"], "micrograd draw: error: the following arguments are required: formula"),
         (
             ["train", "--steps", "0"],
-            "micrograd train: error: argument --steps: expected a whole number >= 1, got '0'",
+            "micrograd train: error: argument --steps: expected a whole number from 1 to "
+            "1,000,000, got '0'",
+        ),
+        (
+            ["train", "--noise", "-1"],
+            "micrograd train: error: argument --noise: needs a finite number from 0 to 10, "
+            "got '-1'",
+        ),
+        (
+            ["train", "--noise", "1e300"],
+            "micrograd train: error: argument --noise: needs a finite number from 0 to 10",
+        ),
+        (
+            ["train", "--alpha", "1e300"],
+            "micrograd train: error: argument --alpha: needs a finite number from 0 to 1",
         ),
         (
             ["train", "--hidden", "16,x"],
@@ -311,7 +361,7 @@ def test_train_reports_bad_data_settings_in_one_line(tmp_path, capsys):
         ),
         (
             ["train", "--hidden", "0"],
-            "micrograd train: error: argument --hidden: layer sizes must be 1 or more",
+            "micrograd train: error: argument --hidden: layer sizes must be from 1 to 10,000",
         ),
         (
             ["train", "--data", "iris"],
@@ -398,7 +448,7 @@ def test_steps_takes_a_node_limit(tmp_path, capsys):
     formula = " + ".join(["x"] * 30)
     page = tmp_path / "s.html"
     assert main(["steps", formula, "x=1", "--max-nodes", "10", "-o", str(page)]) == 2
-    assert "more than max_nodes=10" in one_error_line(capsys.readouterr().err, "micrograd steps")
+    assert "more than --max-nodes 10" in one_error_line(capsys.readouterr().err, "micrograd steps")
 
 
 @pytest.mark.parametrize("option", [["--alpha", "-1"], ["--alpha", "inf"], ["--lr", "0"]])
@@ -416,3 +466,387 @@ def test_train_reports_a_diverged_run(tmp_path, capsys):
     err = capsys.readouterr().err  # the progress bar writes to stderr too
     assert "Traceback" not in err
     assert err.strip().splitlines()[-1].startswith("micrograd train: error: training diverged")
+
+
+# ------------------------------------------------------------------ sizes from input
+
+ROOT = Path(__file__).resolve().parent.parent
+DEMOS = ROOT / "demos"
+MEMORY_LIMIT = 2 * 1024**3  # bytes: a regression fails here, never takes the machine down
+
+
+def run_python(
+    arguments: list[str],
+    cwd: Path,
+    memory_limit: int | None = None,
+    environment: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """Run python with `arguments` from `cwd`, with this micrograd importable, for a minute
+    at most; with `memory_limit`, in at most that many bytes of address space, so that a
+    size check that stopped working cannot exhaust the machine."""
+
+    def limit_memory() -> None:
+        import resource
+
+        if memory_limit is not None:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+
+    python_path = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+    return subprocess.run(
+        [sys.executable, *arguments],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+        preexec_fn=limit_memory,
+        env={
+            **os.environ,
+            **(environment or {}),
+            "PYTHONPATH": os.pathsep.join([str(ROOT), *python_path]),
+        },
+    )
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="resource limits are POSIX")
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            ["-m", "micrograd", "train", "--points", "100000000"],
+            "micrograd train: error: argument --points: expected a whole number from 2 to "
+            "100,000, got '100000000'",
+        ),
+        (
+            ["-m", "micrograd", "train", "--hidden", "100000,100000"],
+            "micrograd train: error: argument --hidden: layer sizes must be from 1 to 10,000",
+        ),
+        (
+            ["-m", "micrograd", "train", "--hidden", "5000,5000"],
+            "micrograd train: error: 100 points (--points) x 25,025,001 weights (--hidden "
+            "5000,5000) make a training graph of 2,502,500,100 weight uses, more than the "
+            "10,000,000 that fit in memory; use fewer --points or smaller --hidden layers",
+        ),
+        (
+            ["-m", "micrograd", "train", "--hidden", ",".join(["1"] * 10_000)],
+            "micrograd train: error: argument --hidden: at most 100 hidden layers, got 10,000",
+        ),
+        (
+            ["-m", "micrograd", "train", "--resolution", "100000"],
+            "micrograd train: error: argument --resolution: expected a whole number from 2 to "
+            "1,000",
+        ),
+        (
+            ["-m", "micrograd", "train", "--steps", "10000000000"],
+            "micrograd train: error: argument --steps: expected a whole number from 1 to 1,000,000",
+        ),
+        (
+            ["-m", "micrograd", "train", "--seed", "9" * 5000],
+            "micrograd train: error: argument --seed: expected a whole number from 0 to "
+            "4,294,967,295, got '99999",
+        ),
+        (
+            ["-m", "micrograd", "draw", "x", "x=1", "--max-nodes", "100000000"],
+            "micrograd draw: error: argument --max-nodes: expected a whole number from 1 to 10,000",
+        ),
+        (
+            [str(DEMOS / "depth.py"), "--deep", "100000,100000"],
+            "depth.py: error: argument --deep: layer sizes must be from 1 to 10,000",
+        ),
+        (
+            [str(DEMOS / "depth.py"), "--shallow", "100000"],
+            "depth.py: error: argument --shallow: layer sizes must be from 1 to 10,000",
+        ),
+        (
+            [str(DEMOS / "depth.py"), "--deep", "3000,3000"],
+            "depth.py: error: 200 points (--points) x 9,015,001 weights (--deep 3000,3000) make",
+        ),
+        (
+            [str(DEMOS / "overfitting.py"), "--test-points", "100000000"],
+            "overfitting.py: error: argument --test-points: expected a whole number from 1 to "
+            "100,000",
+        ),
+        (
+            [str(DEMOS / "activations.py"), "--points", "100000", "--hidden", "100"],
+            "activations.py: error: 100,000 points (--points) x 401 weights (--hidden 100)",
+        ),
+        (
+            [str(DEMOS / "to_torch.py"), "--torch-steps", "10000000000"],
+            "to_torch.py: error: argument --torch-steps: expected a whole number from 1 to "
+            "1,000,000",
+        ),
+    ],
+    ids=lambda value: " ".join(value)[:40] if isinstance(value, list) else None,
+)
+def test_sizes_from_the_command_line_are_bounded_before_any_work(arguments, message, tmp_path):
+    done = run_python(arguments, tmp_path, memory_limit=MEMORY_LIMIT)
+    assert done.returncode == 2, done.stderr[-2000:]
+    program = message.split(": error: ")[0]
+    assert one_error_line(done.stderr, program).startswith(message)
+    assert len(done.stderr) < 500
+    assert list(tmp_path.iterdir()) == []  # refused before anything was written
+
+
+# ------------------------------------------------------------ advice in the CLI's words
+
+PYTHON_KEYWORDS = re.compile(r"\b(max_nodes|depth|timeout)=")
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            ["draw", "x + x", "x=1", "--max-nodes", "1"],
+            "this graph has 2 values, more than --max-nodes 1: too many to read; pass "
+            "--max-nodes 2 to draw them all (see",
+        ),
+        (
+            ["draw", " + ".join(["x"] * 600), "x=1"],
+            "this graph has 600 values, more than --max-nodes 500: too many to read; pass "
+            "--max-nodes 600 to draw them all, or --depth 498 to draw the 500 nearest the output",
+        ),
+        (
+            ["draw", " + ".join(["x"] * 600), "x=1", "--depth", "499"],
+            "with --depth 499 it has 501 values, more than --max-nodes 500",
+        ),
+        (
+            ["steps", " + ".join(["x"] * 600), "x=1"],
+            "this graph has 600 values, more than --max-nodes 500: too many to read; pass "
+            "--max-nodes 600 to put them all on the page, which shows every value",
+        ),
+        (
+            ["draw", "x**x", "x=0"],
+            "the formula's value is 1, but its grad d(out)/d(x) is not finite (-inf): the "
+            "slope there is infinite or undefined; try other values",
+        ),
+        (
+            ["draw", " + ".join(["x"] * 3_000), "x=1"],
+            "the formula is too long to read: 2,999 operators (+ - * / ...) in a row",
+        ),
+    ],
+)
+def test_advice_names_flags_the_command_takes(arguments, message, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main([*arguments, "-o", "out.dot" if arguments[0] == "draw" else "s.html"]) == 2
+    line = one_error_line(capsys.readouterr().err, f"micrograd {arguments[0]}")
+    assert message.removesuffix(" (see") in line
+    assert not PYTHON_KEYWORDS.search(line) and "overflowed" not in line
+    assert list(tmp_path.iterdir()) == []
+
+
+@needs_sh
+@pytest.mark.parametrize("command", ["draw", "steps"])
+def test_a_slow_graphviz_is_stopped_at_the_timeout_flag(command, tmp_path, monkeypatch, capsys):
+    slow = tmp_path / "bin" / "dot"
+    slow.parent.mkdir()
+    slow.write_text(f"#!/bin/sh\nexec {shutil.which('sleep')} 10\n")
+    slow.chmod(0o755)
+    monkeypatch.setenv("PATH", str(slow.parent))
+    monkeypatch.setattr(renderer, "_python_scripts_dir", lambda: str(slow.parent))
+    out = tmp_path / ("g.svg" if command == "draw" else "s.html")
+    assert main([command, "x*2", "x=1", "--timeout", "0.2", "-o", str(out)]) == 2
+    line = one_error_line(capsys.readouterr().err, f"micrograd {command}")
+    assert "took longer than --timeout 0.2 seconds" in line
+    assert "pass a larger --timeout" in line and not PYTHON_KEYWORDS.search(line)
+    assert ("--depth K" in line) == (command == "draw")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "program",
+    [["-m", "micrograd", "train"], [str(DEMOS / "depth.py")], [str(DEMOS / "neuron.py")]],
+    ids=["train", "depth.py", "neuron.py"],
+)
+def test_an_unknown_option_gets_no_hint_about_formulas(program, tmp_path):
+    done = run_python([*program, "--bogus", "-x"], tmp_path)
+    assert done.returncode == 2
+    name = "micrograd train" if program[0] == "-m" else Path(program[0]).name
+    line = one_error_line(done.stderr, name)
+    assert "unrecognized arguments: '--bogus' '-x'" in line and "formula" not in line
+
+
+@needs_plotting
+@pytest.mark.skipif(not CAN_RENDER, reason="needs Graphviz (dot or graphviz-pure)")
+def test_train_draws_a_wide_model_along_one_path_and_graph_depth_0_draws_none(tmp_path):
+    # 200 neurons a layer: the whole graph on one point is 600 values, too many for a
+    # picture; the picture follows one path, so it fits whatever the width.
+    wide = tmp_path / "wide"
+    arguments = ["train", *TINY_TRAINING, "--hidden", "200"]
+    assert main([*arguments, "--out", str(wide)]) == 0
+    assert (wide / "moons_graph.png").stat().st_size > 0
+    none = tmp_path / "none"
+    assert main([*arguments, "--graph-depth", "0", "--out", str(none)]) == 0
+    assert sorted(p.name for p in none.iterdir()) == ["moons_boundary.png", "moons_curves.png"]
+
+
+@needs_plotting
+def test_a_diverged_run_names_the_flags_to_change(tmp_path, capsys):
+    arguments = ["train", *TINY_TRAINING, "--lr", "1e200", "--alpha", "1", "--out", str(tmp_path)]
+    assert main(arguments) == 2
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last == (
+        "micrograd train: error: training diverged: the loss is nan after 2 steps; try a "
+        "smaller --lr than 1e+200, or a smaller --alpha than 1: --lr x --alpha must be below 1"
+    )
+
+
+# ------------------------------------------------------------ read-only folders
+
+
+@pytest.mark.parametrize(("command", "name"), [("draw", "x.svg"), ("steps", "x.html")])
+def test_a_read_only_folder_is_refused_before_any_work_naming_the_file(command, name, capsys):
+    with read_only_folder() as folder:
+        assert main([command, "x*2", "x=1", "-o", str(folder / name)]) == 2
+        assert os.listdir(folder) == []
+    captured = capsys.readouterr()
+    assert captured.out == ""  # nothing computed or printed as if it would work
+    assert one_error_line(captured.err, f"micrograd {command}") == (
+        f"micrograd {command}: error: cannot write {folder / name}: permission denied; check "
+        f"that you may write to the folder {folder}"
+    )
+
+
+@needs_plotting
+def test_train_refuses_a_read_only_output_folder_before_training(capsys):
+    with read_only_folder() as folder:
+        for out in (folder, folder / "new"):
+            assert main(["train", *TINY_TRAINING, "--out", str(out)]) == 2
+            captured = capsys.readouterr()
+            assert "Training" not in captured.out
+            assert one_error_line(captured.err, "micrograd train").startswith(
+                f"micrograd train: error: cannot write into {out}: permission denied"
+            )
+        assert os.listdir(folder) == []
+
+
+def test_a_demo_refuses_a_read_only_output_folder(capsys):
+    with read_only_folder() as folder:
+        neuron = importlib.import_module("test_demos").load("neuron")
+        assert run_command("neuron.py", lambda: neuron.main(["--out", str(folder)])) == 2
+    captured = capsys.readouterr()
+    assert "Forward pass" not in captured.out
+    assert one_error_line(captured.err, "neuron.py").startswith(
+        f"neuron.py: error: cannot write into {folder}: permission denied"
+    )
+
+
+# ------------------------------------------------------------ what is printed
+
+
+@needs_dot
+@pytest.mark.parametrize("command", ["draw", "steps"])
+def test_a_terminal_that_is_not_utf8_gets_escapes_not_a_codec_error(command, tmp_path):
+    name = "\u00e9.svg" if command == "draw" else "\u00e9.html"
+    done = run_python(
+        ["-m", "micrograd", command, "\u00b5*2", "\u00b5=1.5", "-o", name],
+        tmp_path,
+        environment={"PYTHONIOENCODING": "ascii"},
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert (tmp_path / name).stat().st_size > 0
+    assert "wrote \\xe9." in done.stdout
+    if command == "draw":
+        assert done.stdout.startswith("\\xb5*2 = 3\n")
+
+
+def test_printable_output_restores_stdout(capsys, monkeypatch):
+    import sys as system
+
+    errors = system.stdout.errors
+    with printable_output():
+        assert system.stdout.errors == "backslashreplace"
+    assert system.stdout.errors == errors
+
+
+@pytest.mark.parametrize("name", ["x.svg", "x", "x.html.png"])
+def test_steps_refuses_a_file_name_that_would_not_open_as_a_page(name, tmp_path, capsys):
+    assert main(["steps", "x*2", "x=1", "-o", str(tmp_path / name)]) == 2
+    assert one_error_line(capsys.readouterr().err, "micrograd steps") == (
+        f"micrograd steps: error: {tmp_path / name} would not open as a web page: the steps "
+        "page is HTML, so end the file name with .html"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+# ------------------------------------------------------------ the user's text, quoted safely
+
+NASTY = "\x1b[2J\n\r"  # clears the screen, breaks the line, returns to its start
+
+
+def test_draw_prints_the_formula_on_one_safe_line(tmp_path, capsys):
+    formula = "(x\r+\x0c1\n)"  # parses: inside brackets, Python reads these as space
+    assert main(["draw", formula, "x=1", "-o", str(tmp_path / "g.dot")]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[0] == "'(x\\r+\\x0c1\\n)' = 2"
+    long = " + ".join(["x"] * 100)
+    assert main(["draw", long, "x=1", "-o", str(tmp_path / "g.dot")]) == 0
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "x + x + x + x + x + x + x + x + x + x + x + x + x + x + x + ... (397 characters) = 100"
+    )
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["x", f"x=1{NASTY}"], "'x=1\\x1b[2J\\n\\r': '1\\x1b[2J' is not a number"),
+        (["x", "x" * 10_000], "'xxxxxxxxxxxxxxxxxxxxxxx"),
+        (["x", "x=1", "x=2\n\r"], "x is given twice: x=1 and 'x=2\\n\\r'"),
+        (["x", "x=1", "-o", f"g{NASTY}.jpg"], "cannot tell the format of 'g\\x1b[2J"),
+        (["x", "x=1", "-o", f"no{NASTY}/g.dot"], "cannot write 'no\\x1b[2J\\n\\r/g.dot': the"),
+        (["x", "x=1", "-o", "no/" + "n" * 5_000 + "/g.dot"], "cannot write no/nnnnnnnnnnn"),
+    ],
+)
+def test_messages_quote_the_users_text_safely(arguments, message, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["draw", *arguments]) == 2
+    line = one_error_line(capsys.readouterr().err, "micrograd draw")
+    assert line.startswith(f"micrograd draw: error: {message}")
+    assert line.isprintable() and len(line) < 500
+
+
+def test_save_quotes_the_path_safely(tmp_path):
+    from micrograd import Value
+    from micrograd.viz import save
+
+    with pytest.raises(ValueError) as bad_name:
+        save(Value(1.0), tmp_path / f"g{NASTY}.jpg")
+    with pytest.raises(FileNotFoundError) as bad_folder:
+        save(Value(1.0), tmp_path / ("n" * 200 + NASTY) / "g.dot")
+    for error in (bad_name, bad_folder):
+        assert str(error.value).isprintable() and len(str(error.value)) < 800
+    assert "'g\\x1b[2J\\n\\r.jpg' has the extension '.jpg\\x1b[2J" not in str(bad_name.value)
+    assert "and 'g\\x1b[2J\\n\\r.jpg' has the extension" in str(bad_name.value)
+
+
+@needs_sh
+def test_graphvizs_own_words_are_one_line_too(tmp_path, monkeypatch, capsys):
+    failing = tmp_path / "bin" / "dot"
+    failing.parent.mkdir()
+    failing.write_text(
+        "#!/bin/sh\necho 'Error: syntax error' >&2\necho 'near line 2' >&2\nexit 1\n"
+    )
+    failing.chmod(0o755)
+    monkeypatch.setenv("PATH", str(failing.parent))
+    monkeypatch.setattr(renderer, "_python_scripts_dir", lambda: str(failing.parent))
+    assert main(["draw", "x*2", "x=1", "-o", str(tmp_path / "g.svg")]) == 2
+    assert one_error_line(capsys.readouterr().err, "micrograd draw").endswith(
+        "(exit code 1): Error: syntax error / near line 2"
+    )
+
+
+@pytest.mark.parametrize(
+    "arguments", [["train", "--data", "x" * 100_000], ["train", "--activation", f"relu{NASTY}"]]
+)
+def test_usage_errors_quote_the_users_text_safely(arguments, capsys):
+    with pytest.raises(SystemExit):
+        main(arguments)
+    line = one_error_line(capsys.readouterr().err, "micrograd train")
+    assert line.isprintable() and len(line) < 700 and "invalid choice" in line
+
+
+@needs_plotting
+def test_train_prints_what_it_wrote_on_one_line_each(tmp_path, capsys):
+    out = tmp_path / "pictures\nof\x1b[2J"
+    assert main(["train", *TINY_TRAINING, "--out", str(out)]) == 0
+    wrote = [line for line in capsys.readouterr().out.splitlines() if "wrote" in line]
+    assert len(wrote) == (3 if CAN_RENDER else 2)
+    assert all("pictures\\nof\\x1b[2J/moons_" in line for line in wrote)

@@ -8,7 +8,7 @@ import pytest
 pytest.importorskip("tqdm")
 
 from micrograd import SGD, data, l2
-from micrograd.cli.training import data_loss, evaluate, make_model, train
+from micrograd.cli.training import count_weights, data_loss, evaluate, make_model, train
 
 
 @pytest.mark.parametrize("loss", ["max-margin", "log-loss"])
@@ -45,3 +45,9 @@ def test_train_history_ends_on_the_trained_model():
     assert (history.test_loss[-1], history.test_accuracy[-1]) == evaluate(
         model, *test, "max-margin"
     )
+
+
+@pytest.mark.parametrize(("hidden", "classes"), [([], 2), ([16, 16], 2), ([5, 3], 3)])
+def test_count_weights_counts_what_make_model_builds(hidden, classes):
+    model = make_model(hidden, classes, "relu", seed=0)
+    assert count_weights(hidden, classes) == len(model.parameters())

@@ -117,6 +117,14 @@ REFUSED = [
     ("   ", {}, "the formula is empty"),
     ("(" * 1000 + "x" + ")" * 1000, {"x": 1.0}, "'((("),  # Python's parser: too many parentheses
     ("-" * 100_000 + "x", {"x": 1.0}, "the formula is nested too deeply to read"),
+    (
+        " + ".join(["x"] * 3_000),
+        {"x": 1.0},
+        "the formula is too long to read: 2,999 operators (+ - * / ...) in a row, more than "
+        "2,000; group terms in brackets, as in (a + b) + (c + d)",
+    ),
+    ("x" + " * -x" * 2_001, {"x": 1.0}, "the formula is too long to read: 2,001 operators"),
+    ("tanh(x" + " - x" * 2_500 + ")", {"x": 1.0}, "the formula is too long to read: 2,500"),
     # names: every name used needs a value, and every value a use
     ("x * w", {"x": 1.0}, "the formula uses w but no value was given: add w=<number>"),
     (
@@ -289,6 +297,12 @@ def test_parse_expression_errors_list_the_first_missing_names_and_count_the_rest
     text = balanced_sum([f"x{i}" for i in range(40_000)])
     with pytest.raises(ExpressionError, match=r"uses x0, x1, x10, x100, x1000 and 39,995 more"):
         parse_expression(text, {})
+
+
+def test_parse_expression_reads_a_long_formula_in_brackets():
+    terms = " + ".join(["x"] * 1_500)
+    root, _ = parse_expression(f"({terms}) + ({terms})", {"x": 1.0})
+    assert root.data == 3_000.0
 
 
 def test_parse_expression_refuses_a_huge_literal_without_pythons_digit_limit_advice():

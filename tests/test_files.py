@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from micrograd.files import write_atomically
+from micrograd.files import check_writable, writable_folder, write_atomically
 
 
 def test_write_creates_and_replaces_whole_files(tmp_path):
@@ -182,3 +182,35 @@ def test_replacing_a_file_keeps_its_owner(tmp_path):
     os.chown(path, 1234, 5678)
     write_atomically(path, b"new")
     assert (path.stat().st_uid, path.stat().st_gid) == (1234, 5678)
+
+
+def test_check_writable_says_now_what_writing_would_say(tmp_path):
+    check_writable(tmp_path / "new.svg")
+    check_writable(Path(os.devnull))  # written in place: nothing made beside it
+    assert os.listdir(tmp_path) == []
+    with pytest.raises(FileNotFoundError, match="the folder .* does not exist"):
+        check_writable(tmp_path / "missing" / "x.svg")
+    with pytest.raises(IsADirectoryError, match="it is a folder"):
+        check_writable(tmp_path)
+    with read_only_folder() as folder:
+        with pytest.raises(PermissionError) as caught:
+            check_writable(folder / "x.svg")
+        assert os.listdir(folder) == []
+    assert str(caught.value).startswith(f"cannot write {folder / 'x.svg'}: permission denied")
+    assert ".tmp" not in str(caught.value)
+
+
+def test_writable_folder_makes_the_folder_or_names_it_in_the_error(tmp_path):
+    assert writable_folder(tmp_path / "a" / "b") == tmp_path / "a" / "b"
+    assert os.listdir(tmp_path / "a" / "b") == []
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(NotADirectoryError, match="is a file, not a folder"):
+        writable_folder(tmp_path / "file")
+    with read_only_folder() as folder:
+        for inside in (folder, folder / "new"):
+            with pytest.raises(PermissionError) as caught:
+                writable_folder(inside)
+            assert str(caught.value).startswith(
+                f"cannot write into {inside}: permission denied; check that you may write"
+            )
+        assert os.listdir(folder) == []

@@ -36,6 +36,7 @@ from micrograd.viz import (
     renderer,
     save,
     tree,
+    visible,
 )
 
 DOT = shutil.which("dot")
@@ -654,6 +655,26 @@ def test_hostile_labels_render_literally(
     assert nodes["v0"] == [*lines, "data 1.5000", "grad 0.0000"]
     assert nodes["v1"] == [*lines, "data 0.9051", "grad 0.0000"]
     assert nodes["op1"] == ["tanh"]
+
+
+@needs_dot
+@pytest.mark.parametrize("label", ["\u6f22" * 2_100, "&" * 3_500, "\u200b" * 2_000], ids=len)
+def test_long_labels_are_cut_so_that_the_drawing_renders(label: str, tmp_path: Path):
+    # Each is over Graphviz's 16 KB label limit once escaped (&#28450; &amp; \u200b).
+    x = Value(1.5, label=label)
+
+    def identity(value: float) -> tuple[float, tuple[float]]:
+        return value, (1.0,)
+
+    identity.__name__ = label  # an op of one's own is drawn with its function's name
+    y = Value.apply(identity, x)
+    svg = save(y, tmp_path / "long.svg").read_text(encoding="utf-8")
+    nodes = _svg_nodes(svg)
+    assert sorted(nodes) == ["op1", "v0", "v1"]
+    for shown in (nodes["v0"][0], nodes["op1"][0]):
+        assert shown.endswith("\u2026") and len(shown) < 1_100
+        assert visible(label, newline="\n").startswith(shown[:-1])
+    assert nodes["v0"][1:] == ["data 1.5000", "grad 0.0000"]
 
 
 # ------------------------------------------------------------------ rendering

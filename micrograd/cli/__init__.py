@@ -19,14 +19,27 @@ from __future__ import annotations
 
 import argparse
 import math
+import time
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from .. import __version__
 from ..engine import Value
 from ..expression import FUNCTIONS, parse_expression
-from ..viz import MAX_NODES, RANKDIRS, SAVE_FORMATS, save
+from ..files import check_writable
+from ..messages import shorten, shorten_path
+from ..viz import (
+    DEFAULT_TIMEOUT,
+    MAX_NODES,
+    RANKDIRS,
+    SAVE_FORMATS,
+    GraphvizNotFoundError,
+    RenderError,
+    save,
+)
 from ..viz.steps import backprop_steps
 from .options import (
     TRAIN_OPTIONS,
@@ -34,17 +47,26 @@ from .options import (
     HelpFormatter,
     Parser,
     add_options,
-    at_least,
+    drawing_size,
+    number_between,
+    printable_output,
+    quoted,
     run_command,
+    whole_number,
 )
-from .training import train_and_plot
+from .training import NO_GRAPHVIZ, train_and_plot
+
+# More values than this are no picture at all: dot would take minutes to lay them out.
+MAX_DRAWN_NODES = 10_000
+MAX_TIMEOUT = 3_600.0  # seconds
 
 # ---------------------------------------------------------------- the command line
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0, or 2 after printing an error)."""
-    args = _parser().parse_args(argv)
+    with printable_output():  # --help, too, may show a name or a path
+        args = _parser().parse_args(argv)
     return run_command(f"micrograd {args.command}", lambda: args.run(args))
 
 
@@ -66,10 +88,16 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"micrograd {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    # Each command makes its own parser with `commands.add_parser`, and adds its arguments.
-    _add_draw_command(commands.add_parser)
-    _add_steps_command(commands.add_parser)
-    _add_train_command(commands.add_parser)
+
+    def add_command(name: str, **options: Any) -> Parser:
+        command: Parser = commands.add_parser(name, **options)
+        command.set_defaults(command_parser=command)  # which reports what it does not know
+        return command
+
+    # Each command makes its own parser with `add_command`, and adds its arguments.
+    _add_draw_command(add_command)
+    _add_steps_command(add_command)
+    _add_train_command(add_command)
     return parser
 
 
@@ -113,7 +141,7 @@ def _add_draw_command(add_parser: Callable[..., Parser]) -> None:
     )
     draw.add_argument(
         "--depth",
-        type=at_least(1),
+        type=whole_number(1, MAX_DRAWN_NODES),
         metavar="K",
         help="draw only the values within K ops of the output",
     )
@@ -123,27 +151,61 @@ def _add_draw_command(add_parser: Callable[..., Parser]) -> None:
 def _draw(args: argparse.Namespace) -> None:
     if args.output.suffix.lower() not in SAVE_FORMATS:  # before any work, not after it
         raise CommandError(
-            f"cannot tell the format of {args.output}: end it with one of {', '.join(SAVE_FORMATS)}"
+            f"cannot tell the format of {shorten_path(args.output)}: end it with one of "
+            f"{', '.join(SAVE_FORMATS)}"
         )
     root, leaves = _formula(args)
-    formula = args.formula.strip()
-    print(f"{formula if len(formula) <= 60 else formula[:56] + ' ...'} = {root.data:.6g}")
+    count, fitting_depth, within = drawing_size(root, args.depth, args.max_nodes)
+    if count > args.max_nodes:
+        which = "this graph has" if args.depth is None else f"with --depth {args.depth} it has"
+        advice = f"pass --max-nodes {count} to draw them all"
+        if fitting_depth >= 1:
+            advice += f", or --depth {fitting_depth} to draw the {within} nearest the output"
+        raise CommandError(
+            f"{which} {count} values, more than --max-nodes {args.max_nodes}: too many to "
+            f"read; {advice}"
+        )
+    # The formula as read: one line, whatever it holds (a newline inside brackets, "\r").
+    print(f"{shorten(args.formula.strip(), 60)} = {root.data:.6g}")
     if leaves:
-        grads = "   ".join(f"{name} = {leaf.grad:.6g}" for name, leaf in leaves.items())
+        grads = "   ".join(f"{shorten(name)} = {leaf.grad:.6g}" for name, leaf in leaves.items())
         print(f"grads, d(out)/d(name):   {grads}")
-    save(
-        root,
-        args.output,
-        show_local_grads=args.local_grads,
-        rankdir=args.rankdir,
-        color=None if args.color == "none" else args.color,
-        depth=args.depth,
-        max_nodes=args.max_nodes,
-    )
-    print(f"wrote {args.output}")
+    fewer = " or draw fewer values with --depth K" if args.output.suffix != ".dot" else ""
+    with _graphviz_errors(args.timeout, fewer, dot_file=True):
+        save(
+            root,
+            args.output,
+            show_local_grads=args.local_grads,
+            rankdir=args.rankdir,
+            color=None if args.color == "none" else args.color,
+            depth=args.depth,
+            max_nodes=args.max_nodes,
+            timeout=args.timeout,
+        )
+    print(f"wrote {shorten_path(args.output)}")
 
 
-def _add_formula_arguments(parser: argparse.ArgumentParser, output: str, help: str) -> None:
+@contextmanager
+def _graphviz_errors(timeout: float, fewer: str, dot_file: bool = False) -> Iterator[None]:
+    """Graphviz missing or too slow, said in the command line's words: what to install, and
+    the flags that help (the library's messages name Python's keywords, as timeout=)."""
+    start = time.monotonic()
+    try:
+        yield
+    except GraphvizNotFoundError:
+        instead = "; or write the DOT text, -o graph.dot, which needs neither" if dot_file else ""
+        raise CommandError(f"{NO_GRAPHVIZ}{instead}") from None
+    except RenderError:
+        # Graphviz is stopped at the time limit; failing by itself, it would fail sooner.
+        if time.monotonic() - start < timeout:
+            raise
+        raise CommandError(
+            f"Graphviz took longer than --timeout {timeout:g} seconds to lay out this graph, "
+            f"so it was stopped; pass a larger --timeout{fewer}"
+        ) from None
+
+
+def _add_formula_arguments(parser: Parser, output: str, help: str) -> None:
     """What `draw` and `steps` both take: a formula, a value for each name, an output, and
     the size limit of the picture."""
     parser.add_argument("formula", help='the formula, in quotes: "tanh(x*w + b)"')
@@ -151,27 +213,40 @@ def _add_formula_arguments(parser: argparse.ArgumentParser, output: str, help: s
     parser.add_argument("-o", "--output", type=Path, default=Path(output), help=help)
     parser.add_argument(
         "--max-nodes",
-        type=at_least(1),
+        type=whole_number(1, MAX_DRAWN_NODES),
         default=MAX_NODES,
         metavar="N",
         help=f"refuse graphs of more values ({MAX_NODES})",
     )
+    parser.add_argument(
+        "--timeout",
+        type=number_between(0.001, MAX_TIMEOUT),
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help=f"stop Graphviz if it takes longer to lay out the graph ({DEFAULT_TIMEOUT:g})",
+    )
+    parser.takes_formula = True
 
 
 def _formula(args: argparse.Namespace) -> tuple[Value, dict[str, Value]]:
     """The formula's graph, after backward(), with a finite value and grads."""
-    if not args.output.parent.is_dir():
-        raise CommandError(f"cannot write {args.output}: the folder does not exist")
+    check_writable(args.output)  # a missing or read-only folder: before any work
     root, leaves = parse_expression(args.formula, parse_assignments(args.values))
     if root.label == "":  # a formula that is just one name keeps that name
         root.label = "out"
     root.backward()
-    numbers = [root.data, *(leaf.grad for leaf in leaves.values())]
-    if not all(math.isfinite(x) for x in numbers):
+    if not math.isfinite(root.data):
         raise CommandError(
-            f"the formula's value or a grad is not finite ({root.data!r}): a result "
-            "overflowed a float; try smaller values"
+            f"the formula's value is not finite ({root.data!r}): a result overflowed a "
+            "float, or is undefined; try other values"
         )
+    for name, leaf in leaves.items():
+        if not math.isfinite(leaf.grad):
+            raise CommandError(
+                f"the formula's value is {root.data:.6g}, but its grad "
+                f"d(out)/d({shorten(name)}) is not finite ({leaf.grad!r}): the slope there "
+                "is infinite or undefined; try other values"
+            )
     return root, leaves
 
 
@@ -203,9 +278,29 @@ def _add_steps_command(add_parser: Callable[..., Parser]) -> None:
 
 
 def _steps(args: argparse.Namespace) -> None:
+    if args.output.suffix.lower() not in (".html", ".htm"):  # before any work, not after it
+        raise CommandError(
+            f"{shorten_path(args.output)} would not open as a web page: the steps page is "
+            "HTML, so end "
+            "the file name with .html"
+        )
     root, _ = _formula(args)
-    path = backprop_steps(root, args.output, rankdir=args.rankdir, max_nodes=args.max_nodes)
-    print(f"wrote {path}: open it in a browser, and step with the arrow keys")
+    count, _, _ = drawing_size(root, None, args.max_nodes)
+    if count > args.max_nodes:
+        raise CommandError(
+            f"this graph has {count} values, more than --max-nodes {args.max_nodes}: too many "
+            f"to read; pass --max-nodes {count} to put them all on the page, which shows "
+            "every value"
+        )
+    with _graphviz_errors(args.timeout, ""):
+        path = backprop_steps(
+            root,
+            args.output,
+            rankdir=args.rankdir,
+            max_nodes=args.max_nodes,
+            timeout=args.timeout,
+        )
+    print(f"wrote {shorten_path(path)}: open it in a browser, and step with the arrow keys")
 
 
 def parse_assignments(items: Sequence[str]) -> dict[str, float]:
@@ -216,15 +311,20 @@ def parse_assignments(items: Sequence[str]) -> dict[str, float]:
         # Python reads names in the formula in their NFKC form ("µ" as "μ"): so do we.
         name = unicodedata.normalize("NFKC", name.strip())
         if not equals or not name:
-            raise CommandError(f"{item!r} is not a value: write NAME=NUMBER, such as x=2")
+            raise CommandError(f"{quoted(item)} is not a value: write NAME=NUMBER, such as x=2")
         try:
             value = float(number)
         except ValueError:
-            raise CommandError(f"{item!r}: {number.strip()!r} is not a number") from None
+            raise CommandError(
+                f"{quoted(item)}: {quoted(number.strip())} is not a number"
+            ) from None
         if not math.isfinite(value):
-            raise CommandError(f"{item!r}: the value must be a finite number")
+            raise CommandError(f"{quoted(item)}: the value must be a finite number")
         if name in values:
-            raise CommandError(f"{name} is given twice: {name}={values[name]:g} and {item}")
+            raise CommandError(
+                f"{shorten(name)} is given twice: {shorten(name)}={values[name]:g} and "
+                f"{shorten(item)}"
+            )
         values[name] = value
     return values
 

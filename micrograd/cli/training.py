@@ -18,14 +18,18 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 from .. import data
 from ..engine import Graph, Value, no_grad
+from ..files import check_writable
 from ..losses import binary_cross_entropy, cross_entropy, l2, max_margin
+from ..messages import shorten_path
 from ..nn import MLP, Output
 from ..optim import SGD, Optimizer
+from ..viz import GraphvizNotFoundError, find_graphviz
 from ..viz.plots import (
     architecture,
     draw_one_point,
@@ -35,6 +39,13 @@ from ..viz.plots import (
     require_demos_extra,
 )
 from ..viz.replay import Recorder
+from .options import CommandError
+
+NO_GRAPHVIZ = (
+    "drawing needs the Graphviz program dot (or graphviz-pure), and neither was found: "
+    "install one (sudo apt-get install graphviz, brew install graphviz, conda install -c "
+    "conda-forge graphviz, or pip install graphviz-pure)"
+)
 
 # The losses `train` knows, and what plots call them.
 LOSSES = {
@@ -77,6 +88,32 @@ def load_dataset(
 def make_model(hidden: Sequence[int], classes: int, activation: str, seed: int) -> MLP:
     """An MLP for 2-D points: one output (a score) for two classes, else one per class."""
     return MLP(2, [*hidden, 1 if classes == 2 else classes], activation=activation, seed=seed)
+
+
+# A step's graph holds each weight once per point (a neuron's weighted sum is one node with
+# its weights and inputs as inputs), some 50 bytes each: this keeps it under about 500 MB.
+MAX_GRAPH_SIZE = 10_000_000
+
+
+def count_weights(hidden: Sequence[int], classes: int) -> int:
+    """The weights and biases of `make_model(hidden, classes, ...)`, without building it."""
+    sizes = [2, *hidden, 1 if classes == 2 else classes]
+    return sum((nin + 1) * nout for nin, nout in pairwise(sizes))
+
+
+def check_graph_size(
+    points: int, hidden: Sequence[int], classes: int, hidden_flag: str = "--hidden"
+) -> None:
+    """Refuse, before anything is built, to train on a graph too big for memory: one whose
+    size, points x weights, is more than MAX_GRAPH_SIZE. The message names the flags."""
+    weights = count_weights(hidden, classes)
+    if points * weights > MAX_GRAPH_SIZE:
+        raise CommandError(
+            f"{points:,} points (--points) x {weights:,} weights ({hidden_flag} "
+            f"{','.join(map(str, hidden))}) make a training graph of {points * weights:,} "
+            f"weight uses, more than the {MAX_GRAPH_SIZE:,} that fit in memory; use fewer "
+            f"--points or smaller {hidden_flag} layers"
+        )
 
 
 def falling_rate(lr: float, steps: int) -> Callable[[int], float]:
@@ -210,12 +247,13 @@ def train_and_plot(args: argparse.Namespace) -> list[Path]:
     and the replay page and the GIF if asked for.
 
     `args` holds the options of `TRAIN_OPTIONS` (micrograd.cli.options), as parsed."""
-    out = output_folder(args.out)
-    for path in (args.replay, args.gif):  # before a minute of training, not after
-        if path is not None and not path.parent.is_dir():
-            raise FileNotFoundError(f"cannot write {path}: the folder {path.parent} does not exist")
     X, y = load_dataset(args.data, args.points, args.noise, args.seed)
     classes = max(y) + 1
+    check_graph_size(len(X), args.hidden, classes)
+    out = output_folder(args.out)
+    for path in (args.replay, args.gif):  # before a minute of training, not after
+        if path is not None:
+            check_writable(path)
     loss = "max-margin" if classes == 2 else "cross-entropy"
     model = make_model(args.hidden, classes, args.activation, args.seed)
     print(
@@ -237,9 +275,11 @@ def train_and_plot(args: argparse.Namespace) -> list[Path]:
         model, X, y, optimizer, steps=args.steps, loss=loss, alpha=args.alpha, recorder=recorder
     )
     if not math.isfinite(history.loss[-1]):
-        raise ValueError(
-            f"training diverged: the loss is {history.loss[-1]} after {args.steps} steps; "
-            f"try a smaller learning rate than {args.lr:g}"
+        advice = f"try a smaller --lr than {args.lr:g}"
+        if args.lr * args.alpha > 1:  # then each step's L2 part alone, w -= lr*2*alpha*w, grows w
+            advice += f", or a smaller --alpha than {args.alpha:g}: --lr x --alpha must be below 1"
+        raise CommandError(
+            f"training diverged: the loss is {history.loss[-1]} after {args.steps} steps; {advice}"
         )
     print(f"After {args.steps} steps: {loss} loss {history.loss[-1]:.4f}, {history.summary()}.")
     name = architecture(model)
@@ -259,8 +299,17 @@ def train_and_plot(args: argparse.Namespace) -> list[Path]:
             LOSSES[loss],
         ),
     ]
-    graph = draw_one_point(model, X[0], y[0], out / f"{args.data}_graph.png", args.graph_depth)
-    paths += [graph] if graph else []
+    path = out / f"{args.data}_graph.png"
+    if args.graph_depth == 0:
+        pass  # no graph picture
+    else:
+        try:
+            find_graphviz()
+        except GraphvizNotFoundError:
+            print(f"skipped {shorten_path(path)}, the graph picture: {NO_GRAPHVIZ}")
+        else:
+            graph = draw_one_point(model, X[0], y[0], path, args.graph_depth)
+            paths += [graph] if graph else []
     if recorder is not None:
         paths += write_replay(recorder, args.replay, args.gif)
     return paths
@@ -275,8 +324,8 @@ def write_replay(recorder: Recorder, page: Path | None, gif: Path | None) -> lis
         print(recorder.note)
     if page is not None:
         paths.append(recorder.write_page(page))
-        print(f"wrote {page}: the training, step by step; open it in a browser")
+        print(f"wrote {shorten_path(page)}: the training, step by step; open it in a browser")
     if gif is not None:
         paths.append(write_gif(recorder, gif))
-        print(f"wrote {gif}: the boundary and the curves over training")
+        print(f"wrote {shorten_path(gif)}: the boundary and the curves over training")
     return paths

@@ -35,6 +35,7 @@ import graphviz  # type: ignore[import-untyped]
 
 from ..engine import Graph, Value
 from ..files import write_atomically
+from ..messages import short_repr, shorten, shorten_path
 from .renderer import DEFAULT_TIMEOUT, Drawing, render
 from .text import check_depth, check_value, format_number, tree, visible
 
@@ -252,7 +253,7 @@ def _values_to_draw(
     graph's shape.
     """
     order = Graph(root).values
-    distance = _distances(order)
+    distance = distances(order)
     if depth is not None:
         order = [node for node in order if distance[node] <= depth]
     if only is not None:
@@ -275,7 +276,7 @@ def _values_to_draw(
     return order, hidden
 
 
-def _distances(order: list[Value]) -> dict[Value, int]:
+def distances(order: list[Value]) -> dict[Value, int]:
     """How many ops each value is from the root (the last of `order`), along the shortest
     path. Backwards, every value comes after all the values made from it, so its distance
     is final by the time it passes distance + 1 on to its inputs."""
@@ -453,14 +454,22 @@ def _legend(notes: list[tuple[str, str]]) -> str:
     return f'<<TABLE BORDER="0" CELLSPACING="4"><TR>{"".join(cells)}</TR></TABLE>>'
 
 
+# Graphviz refuses a label longer than 16 KB once escaped (as `&#28450;`, each CJK character
+# takes 8 bytes): past this many characters, a label is shown cut, ending in an ellipsis.
+MAX_LABEL_LENGTH = 100
+
+
 def _html(text: str) -> str:
-    """Text for a Graphviz HTML-like label that shows `text` exactly, whatever it holds.
+    """Text for a Graphviz HTML-like label that shows `text` exactly, whatever it holds
+    (its first MAX_LABEL_LENGTH characters and "…" if it is longer).
 
     `&`, `<`, `>` and quotes become entities, so the text can never close the label and
     start new DOT. Backslashes are doubled, because Graphviz reads `\\N`, `\\G`, ... even in
     HTML labels. Every non-ASCII character becomes `&#NNN;`, so the DOT text is plain ASCII.
     Newlines break the line; other invisible characters show as Python escapes (`\\t`).
     """
+    if len(text) > MAX_LABEL_LENGTH:
+        text = text[: MAX_LABEL_LENGTH - 1] + "\u2026"
     lines = visible(text, newline="\n").split("\n")
     escaped = (html.escape(line.replace("\\", "\\\\"), quote=True) for line in lines)
     return "<BR/>".join(escaped).encode("ascii", "xmlcharrefreplace").decode("ascii")
@@ -623,9 +632,10 @@ def save(
     path = Path(path)
     fmt = SAVE_FORMATS.get(path.suffix.lower())
     if fmt is None:
-        has = f"the extension {path.suffix!r}" if path.suffix else "no extension"
+        name, suffix = shorten(path.name, quoted=True), shorten(path.suffix, quoted=True)
+        has = f"the extension {suffix}" if path.suffix else "no extension"
         raise ValueError(
-            f"save() takes the format from the file name, and {path.name!r} has {has}; "
+            f"save() takes the format from the file name, and {name} has {has}; "
             f"end it with one of {', '.join(SAVE_FORMATS)}"
         )
     if isinstance(what, Value):
@@ -638,9 +648,14 @@ def save(
             )
         drawing = what
     else:
-        raise TypeError(f"save() needs a Value or a drawing, got {type(what).__name__}: {what!r}")
+        raise TypeError(
+            f"save() needs a Value or a drawing, got {type(what).__name__}: {short_repr(what)}"
+        )
     if not path.parent.is_dir():
-        raise FileNotFoundError(f"cannot save to {path}: the folder {path.parent} does not exist")
+        raise FileNotFoundError(
+            f"cannot save to {shorten_path(path)}: the folder {shorten_path(path.parent)} "
+            "does not exist"
+        )
     if timeout is None:
         timeout = getattr(drawing, "timeout", DEFAULT_TIMEOUT)
     source: str = drawing.source

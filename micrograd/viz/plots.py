@@ -12,12 +12,15 @@ from __future__ import annotations
 
 import functools
 import importlib
+import io
 import math
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar
 
 from ..engine import Graph, Value, no_grad
+from ..files import writable_folder, write_atomically
+from ..messages import shorten_path
 from ..nn import MLP, Output
 from .dot import draw_dot, save
 from .renderer import RenderError
@@ -87,10 +90,7 @@ def output_folder(path: Path, plots: bool = True) -> Path:
     that matplotlib and tqdm are there, rather than find out after a minute of training."""
     if plots:
         require_demos_extra()
-    if path.exists() and not path.is_dir():
-        raise NotADirectoryError(f"cannot write pictures into {path}: it is a file, not a folder")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return writable_folder(path)  # made, and written into once: not found out after training
 
 
 def projector_style(draw: Callable[P, R]) -> Callable[P, R]:
@@ -123,8 +123,12 @@ def new_figure(
 
 
 def save_figure(figure: Figure, path: Path, what: str) -> Path:
-    figure.savefig(path)
-    print(f"wrote {path}: {what}")
+    """Write `figure` to `path` whole or not at all, in the format its extension names: the
+    picture is drawn in memory first, so a full disk or Ctrl-C never leaves half a file."""
+    picture = io.BytesIO()
+    figure.savefig(picture, format=path.suffix.lstrip(".").lower() or None)
+    write_atomically(path, picture.getvalue())
+    print(f"wrote {shorten_path(path)}: {what}")
     return path
 
 
@@ -363,7 +367,7 @@ def save_graph(root: Value, path: Path, **options: Any) -> Path | None:
     try:
         save(drawing, path)
     except RenderError as error:
-        print(f"skipped {path}, the graph picture: {error}")
+        print(f"skipped {shorten_path(path)}, the graph picture: {error}")
         return None
-    print(f"wrote {path}: the graph, with data and grad on every value")
+    print(f"wrote {shorten_path(path)}: the graph, with data and grad on every value")
     return path
