@@ -1,6 +1,6 @@
 """Shallow against deep: the same number of weights, in one wide layer or two narrow ones.
 
-    python demos/depth.py             # pictures in out/, half a minute or more
+    python demos/depth.py             # pictures in out/, about 15 seconds
 
 A shallow network has one hidden layer; a deep one has several, each building on what
 the layer before it found. Two networks with about 200 weights each learn to tell apart
