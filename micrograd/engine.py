@@ -101,7 +101,10 @@ class Value:
         function = self.function
         if function is None:
             return ""
-        name = _OP_NAMES.get(function) or function.__name__
+        try:
+            name = _OP_NAMES[function]
+        except (KeyError, TypeError):  # your own op: any callable, maybe with no hash
+            name = _name_of(function)  # a partial or an object has no __name__ either
         if self.constants:  # x ** 3: the exponent is part of the name, as in micrograd 0.1.0
             return name + "".join(f"{constant:g}" for constant in self.constants)
         return name

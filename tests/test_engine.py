@@ -698,3 +698,26 @@ def test_gradcheck_default_tolerances_and_boundary():
         gradcheck(lambda v: Value.apply(nearly_square, v), Value(0.0))
     # An input that f does not use: 0 against 0 passes even with atol=0 (the <= boundary).
     assert gradcheck(lambda a, b: a * 2.0, Value(1.0), Value(5.0), atol=0.0)
+
+
+def test_value_apply_op_name_of_any_callable():
+    # Value.apply takes any callable: a partial or an object has no __name__, and an
+    # object with __eq__ (a dataclass) has no hash; op, tree() and draw() still work.
+    import functools
+    from dataclasses import dataclass
+
+    def scale(x: float, k: float) -> tuple[float, tuple[float]]:
+        return k * x, (k,)
+
+    @dataclass
+    class Scale:
+        k: float
+
+        def __call__(self, x: float) -> tuple[float, tuple[float]]:
+            return scale(x, self.k)
+
+    by_partial = Value.apply(functools.partial(scale, k=2.0), Value(1.5))
+    by_object = Value.apply(Scale(3.0), Value(1.5))
+    assert (by_partial.data, by_partial.op) == (3.0, "partial")
+    assert (by_object.data, by_object.op) == (4.5, "Scale")
+    assert "Scale" in by_object.tree() and "partial" in by_partial.draw().source
