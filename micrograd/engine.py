@@ -24,6 +24,7 @@ import gc
 import math
 import numbers
 import operator
+import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -724,11 +725,16 @@ def _power_slope(x: float, y: float) -> float:
 
 def _warn_if_it_has_a_grad(root: Value) -> None:
     if root.grad != 0.0:
+        # Point at the caller's line: value.backward() and Graph(value).backward() get here
+        # through different numbers of the engine's own frames.
+        stacklevel, frame = 1, sys._getframe()
+        while frame.f_globals is globals() and frame.f_back is not None:
+            stacklevel, frame = stacklevel + 1, frame.f_back
         warnings.warn(
             f"backward() on {root!r}, which already has a grad from an earlier "
             "backward(): this pass adds its grads to the ones already there. Call "
             "zero_grad() on it first if you want fresh grads.",
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
 
 

@@ -721,3 +721,15 @@ def test_value_apply_op_name_of_any_callable():
     assert (by_partial.data, by_partial.op) == (3.0, "partial")
     assert (by_object.data, by_object.op) == (4.5, "Scale")
     assert "Scale" in by_object.tree() and "partial" in by_partial.draw().source
+
+
+def test_backward_warning_points_at_the_callers_line():
+    from micrograd import engine
+
+    y = Value(2.0) * Value(3.0)
+    y.backward()
+    for backward in (y.backward, Graph(y).backward):
+        with pytest.warns(UserWarning, match="already has a grad") as caught:
+            backward()
+        # Not a line of the engine (the caller's; under mutmut, its trampoline's).
+        assert caught[0].filename != engine.__file__
