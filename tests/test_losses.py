@@ -131,3 +131,12 @@ def test_a_list_per_sample_gets_a_hint_about_several_outputs():
 def test_nan_scores_give_a_nan_loss_not_a_perfect_one():
     s = [Value(math.nan), Value(1.0)]
     assert math.isnan(max_margin(s, [1, -1]).data)
+
+
+def test_cross_entropy_names_a_class_score_that_is_not_a_number():
+    # Not the hint for mse and the others (use cross_entropy for a list per sample).
+    with pytest.raises(TypeError) as caught:
+        cross_entropy([[Value(1.0), Value(2.0)], [Value(1.0), "x"]], [0, 1])
+    assert str(caught.value) == (
+        "cross_entropy takes a number or Value per class score, but sample 1 has a str: 'x'"
+    )
