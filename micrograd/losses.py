@@ -81,7 +81,11 @@ def l2(parameters: Sequence[Value], alpha: float) -> Value:
 
 
 def accuracy(scores: Sequence[Operand], labels: Sequence[float]) -> float:
-    """The fraction of samples whose score has the sign of its -1/+1 label (no graph)."""
+    """The fraction of samples whose score has the sign of its -1/+1 label (no graph).
+
+    As in micrograd's demo, (score > 0) == (label > 0): a score of 0 counts as negative,
+    and so does a label of 0, so 0/1 labels work too.
+    """
     scores, labels = _check_batch(scores, labels, "accuracy")
     right: int = sum((float(score) > 0) == (label > 0) for score, label in zip(scores, labels))
     return right / len(labels)
