@@ -24,6 +24,7 @@ import gc
 import math
 import numbers
 import operator
+import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -102,7 +103,10 @@ class Value:
         function = self.function
         if function is None:
             return ""
-        name = _OP_NAMES.get(function) or function.__name__
+        try:
+            name = _OP_NAMES[function]
+        except (KeyError, TypeError):  # your own op: any callable, maybe with no hash
+            name = _name_of(function)  # a partial or an object has no __name__ either
         if self.constants:  # x ** 3: the exponent is part of the name, as in micrograd 0.1.0
             return name + "".join(f"{constant:g}" for constant in self.constants)
         return name
@@ -727,11 +731,16 @@ def _power_slope(x: float, y: float) -> float:
 
 def _warn_if_it_has_a_grad(root: Value) -> None:
     if root.grad != 0.0:
+        # Point at the caller's line: value.backward() and Graph(value).backward() get here
+        # through different numbers of the engine's own frames.
+        stacklevel, frame = 1, sys._getframe()
+        while frame.f_globals is globals() and frame.f_back is not None:
+            stacklevel, frame = stacklevel + 1, frame.f_back
         warnings.warn(
             f"backward() on {root!r}, which already has a grad from an earlier "
             "backward(): this pass adds its grads to the ones already there. Call "
             "zero_grad() on it first if you want fresh grads.",
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
 
 
@@ -815,7 +824,8 @@ def _collector_paused() -> Iterator[None]:
 def to_float(data: object, what: str = "Value") -> float:
     """A real number (int, float, bool, a numpy or Fraction number) as a float; anything
     else is a TypeError naming its type."""
-    if type(data) is float:
+    # The usual case, first. Its mutants change nothing or break every test: no mutating.
+    if type(data) is float:  # pragma: no mutate
         return data
     # bool is an int, and numpy's numbers register as numbers.Real, all but its bool.
     if isinstance(data, numbers.Real) or type(data).__name__ in ("bool", "bool_"):
@@ -881,7 +891,9 @@ def _values_and_data(items: Iterable[Operand], op: str) -> tuple[tuple[Value, ..
     if isinstance(items, (Value, str)) or not isinstance(items, Iterable):
         raise TypeError(f"{op} takes a list of numbers or Values, got {type(items).__name__}")
     values = tuple(items)
-    data = [v.data for v in values if type(v) is Value]
+    # A shortcut: wrapping Values below would give the same. Its mutants change nothing or
+    # break every test: no mutating.
+    data = [v.data for v in values if type(v) is Value]  # pragma: no mutate
     if len(data) == len(values):  # all Values already: the fast, usual case
         return values, data  # type: ignore[return-value]
     wrapped = tuple(_as_value(item, f"a term of {op}") for item in values)

@@ -81,17 +81,27 @@ def l2(parameters: Sequence[Value], alpha: float) -> Value:
 
 
 def accuracy(scores: Sequence[Operand], labels: Sequence[float]) -> float:
-    """The fraction of samples whose score has the sign of its -1/+1 label (no graph)."""
+    """The fraction of samples whose score has the sign of its -1/+1 label (no graph).
+
+    As in micrograd's demo, (score > 0) == (label > 0): a score of 0 counts as negative,
+    and so does a label of 0, so 0/1 labels work too.
+    """
     scores, labels = _check_batch(scores, labels, "accuracy")
     right: int = sum((float(score) > 0) == (label > 0) for score, label in zip(scores, labels))
     return right / len(labels)
 
 
 def _value(x: object, loss: str, sample: int) -> Value:
+    """One sample's prediction as a Value (for cross_entropy, one of its class scores)."""
     if isinstance(x, Value):
         return x
     if isinstance(x, numbers.Real):  # numpy's numbers and Fraction too, as Value() takes
         return Value(cast(float, x))  # Value() converts any real number
+    if loss == "cross_entropy":  # its samples are lists already: the hint below is wrong
+        raise TypeError(
+            f"cross_entropy takes a number or Value per class score, but sample {sample} has "
+            f"a {type(x).__name__}: {short_repr(x)}"
+        )
     raise TypeError(
         f"{loss} takes one number or Value per sample, but sample {sample} is "
         f"{type(x).__name__}: {short_repr(x)}. A model with several outputs returns a list per "

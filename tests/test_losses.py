@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import pytest
 
@@ -131,3 +132,95 @@ def test_a_list_per_sample_gets_a_hint_about_several_outputs():
 def test_nan_scores_give_a_nan_loss_not_a_perfect_one():
     s = [Value(math.nan), Value(1.0)]
     assert math.isnan(max_margin(s, [1, -1]).data)
+
+
+def test_cross_entropy_names_a_class_score_that_is_not_a_number():
+    # Not the hint for mse and the others (use cross_entropy for a list per sample).
+    with pytest.raises(TypeError) as caught:
+        cross_entropy([[Value(1.0), Value(2.0)], [Value(1.0), "x"]], [0, 1])
+    assert str(caught.value) == (
+        "cross_entropy takes a number or Value per class score, but sample 1 has a str: 'x'"
+    )
+
+
+def test_accuracy_counts_the_right_signs_with_zero_as_negative():
+    # 3 of 4 right: a score of 0 counts as negative, as in micrograd's demo.
+    assert accuracy([Value(0.5), Value(0.0), Value(-2.0), Value(3.0)], [1, -1, -1, -1]) == 0.75
+    assert accuracy([Value(0.5), Value(-0.5)], [1, 0]) == 1.0  # 0/1 labels: 0 is negative
+
+
+def test_cross_entropy_is_the_mean_over_samples():
+    logits = [[Value(0.0), Value(0.0)], [Value(0.0), Value(0.0)]]
+    loss = cross_entropy(logits, [0, 1])  # ln 2 for each sample
+    assert loss.data == math.log(2.0)
+    loss.backward()
+    # (softmax - one-hot) / 2 samples
+    assert [[v.grad for v in scores] for scores in logits] == [[-0.25, 0.25], [0.25, -0.25]]
+
+
+def test_losses_take_plain_numbers_as_predictions():
+    assert mse([1.0, Fraction(1, 2)], [0.0, 0.0]).data == 0.625
+    assert max_margin([0.5, -3], [1, -1]).data == 0.25
+    assert binary_cross_entropy([0.0], [1]).data == math.log1p(1.0)
+    assert cross_entropy([[0.0, 0.0]], [1]).data == math.log(2.0)
+
+
+_SEVERAL_OUTPUTS = (
+    "A model with several outputs returns a list per sample: use cross_entropy, or pick one output."
+)
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: mse([Value(1.0)], [1.0, 2.0]),
+            "mse needs one target per prediction, got 1 predictions and 2 targets",
+        ),
+        (
+            lambda: max_margin([1.0], [1, 1]),
+            "max_margin needs one target per prediction, got 1 predictions and 2 targets",
+        ),
+        (
+            lambda: binary_cross_entropy([], []),
+            "binary_cross_entropy needs at least one sample, got none",
+        ),
+        (
+            lambda: cross_entropy([[1.0]], [0, 0]),
+            "cross_entropy needs one target per prediction, got 1 predictions and 2 targets",
+        ),
+        (
+            lambda: accuracy([1.0], 1),
+            "accuracy takes a list of predictions and a list of targets, one per sample",
+        ),
+        (lambda: max_margin([1.0], [0]), "max_margin labels must be -1 or 1, got 0: use -1 and +1"),
+        (
+            lambda: binary_cross_entropy([1.0], [-1]),
+            "binary_cross_entropy labels must be 0 or 1, got -1: use 0 and 1",
+        ),
+        (
+            lambda: mse([1.0, "x"], [0.0, 0.0]),
+            f"mse takes one number or Value per sample, but sample 1 is str: 'x'. {_SEVERAL_OUTPUTS}",
+        ),
+        (
+            lambda: max_margin([1.0, [1.0]], [1, 1]),
+            f"max_margin takes one number or Value per sample, but sample 1 is list: [1.0]. {_SEVERAL_OUTPUTS}",
+        ),
+        (
+            lambda: binary_cross_entropy([1.0, None], [1, 1]),
+            f"binary_cross_entropy takes one number or Value per sample, but sample 1 is NoneType: None. {_SEVERAL_OUTPUTS}",
+        ),
+        (
+            lambda: cross_entropy([[1.0], []], [0, 0]),
+            "cross_entropy needs a list of class scores per sample; sample 1 is []",
+        ),
+        (
+            lambda: cross_entropy([[1.0], 2.0], [0, 0]),
+            "cross_entropy needs a list of class scores per sample; sample 1 is 2.0",
+        ),
+    ],
+)
+def test_bad_loss_input_messages_in_full(call, message):
+    with pytest.raises((TypeError, ValueError)) as caught:
+        call()
+    assert str(caught.value) == message

@@ -129,3 +129,50 @@ def test_a_schedule_that_returns_garbage_is_caught_at_the_step():
     opt = SGD([_param(1.0, 1.0)], lr=lambda k: float("nan"))
     with pytest.raises(ValueError, match="learning rate"):
         opt.step()
+
+
+def test_adam_default_learning_rate_is_pytorchs():
+    p = _param(1.0, 0.5)
+    Adam([p]).step()  # the first step is lr * grad / (|grad| + eps): about lr = 1e-3
+    assert p.data == pytest.approx(1.0 - 1e-3 * 0.5 / (0.5 + 1e-8), rel=1e-12)
+
+
+def test_adam_weight_decay_times_the_weight_can_cancel_the_grad():
+    p = _param(2.0, -1.0)
+    Adam([p], lr=0.1, weight_decay=0.5).step()  # grad -1 + 0.5 * 2 = 0: no step at all
+    assert p.data == 2.0
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: Adam([]), "Adam got no parameters: pass model.parameters()"),
+        (lambda: Adam([Value(1.0), 1.0]), "Adam optimizes Values, but parameter 1 is float"),
+        (
+            lambda: Adam([Value(1.0)] * 2),
+            "Adam got the same parameter twice: it would step it twice",
+        ),
+        (
+            lambda: Adam([Value(1.0)], betas=0.9),
+            "betas must be a pair such as (0.9, 0.999), got 0.9",
+        ),
+        (lambda: Adam([Value(1.0)], betas=(2, 0.9)), "betas[0] must be a number in [0, 1), got 2"),
+        (lambda: Adam([Value(1.0)], eps=-1), "eps must be a finite number >= 0, got -1"),
+        (
+            lambda: Adam([Value(1.0)], eps=0),
+            "eps must be > 0: it keeps a zero grad from dividing by zero",
+        ),
+        (
+            lambda: Adam([Value(1.0)], weight_decay=-1),
+            "weight_decay must be a finite number >= 0, got -1",
+        ),
+        (
+            lambda: SGD([Value(1.0)], 0.1, momentum=1.5),
+            "momentum must be a number in [0, 1), got 1.5",
+        ),
+    ],
+)
+def test_bad_optimizer_settings_messages_in_full(make, message):
+    with pytest.raises((TypeError, ValueError)) as caught:
+        make()
+    assert str(caught.value) == message
