@@ -147,68 +147,82 @@ class Value:
         """x + y; d/dx = 1, d/dy = 1"""
         if type(other) is not Value and (other := _operand(other)) is NotImplemented:
             return NotImplemented
-        return _record(*_add(self.data, other.data), (self, other), _add)
+        out, local_grads = _add(self.data, other.data)
+        return _record(out, local_grads, (self, other), _add)
 
     def __sub__(self, other: Operand) -> Value:
         """x - y; d/dx = 1, d/dy = -1"""
         if type(other) is not Value and (other := _operand(other)) is NotImplemented:
             return NotImplemented
-        return _record(*_sub(self.data, other.data), (self, other), _sub)
+        out, local_grads = _sub(self.data, other.data)
+        return _record(out, local_grads, (self, other), _sub)
 
     def __mul__(self, other: Operand) -> Value:
         """x * y; d/dx = y, d/dy = x"""
         if type(other) is not Value and (other := _operand(other)) is NotImplemented:
             return NotImplemented
-        return _record(*_mul(self.data, other.data), (self, other), _mul)
+        out, local_grads = _mul(self.data, other.data)
+        return _record(out, local_grads, (self, other), _mul)
 
     def __truediv__(self, other: Operand) -> Value:
         """x / y; d/dx = 1/y, d/dy = -x/y**2"""
         if type(other) is not Value and (other := _operand(other)) is NotImplemented:
             return NotImplemented
-        return _record(*_div(self.data, other.data), (self, other), _div)
+        out, local_grads = _div(self.data, other.data)
+        return _record(out, local_grads, (self, other), _div)
 
     def __pow__(self, other: Operand) -> Value:
         """x ** y; d/dx = y * x**(y-1), and d/dy = x**y * ln(x) when y is a Value"""
         if type(other) is Value:
-            return _record(*_pow(self.data, other.data), (self, other), _pow)
+            out, local_grads = _pow(self.data, other.data)
+            return _record(out, local_grads, (self, other), _pow)
         exponent = _operand(other)
         if exponent is NotImplemented:
             return NotImplemented
         # A number exponent is a constant of the op, not an input: x**3 has one input.
         y = exponent.data
-        return _record(*_pow_by_number(self.data, y), (self,), _pow_by_number, (y,))
+        power, slope = _pow_by_number(self.data, y)
+        return _record(power, slope, (self,), _pow_by_number, (y,))
 
     def __neg__(self) -> Value:
         """-x; d/dx = -1"""
-        return self._unary(_neg)
+        out, local_grads = _neg(self.data)
+        return _record(out, local_grads, (self,), _neg)
 
     def __abs__(self) -> Value:
         """|x|; d/dx = sign(x), taken as 0 at x = 0 (as in PyTorch)"""
-        return self._unary(_abs)
+        out, local_grads = _abs(self.data)
+        return _record(out, local_grads, (self,), _abs)
 
     def exp(self) -> Value:
         """e**x; d/dx = e**x"""
-        return self._unary(_exp)
+        out, local_grads = _exp(self.data)
+        return _record(out, local_grads, (self,), _exp)
 
     def log(self) -> Value:
         """ln(x); d/dx = 1/x"""
-        return self._unary(_log)
+        out, local_grads = _log(self.data)
+        return _record(out, local_grads, (self,), _log)
 
     def tanh(self) -> Value:
         """tanh(x); d/dx = 1 - tanh(x)**2"""
-        return self._unary(_tanh)
+        out, local_grads = _tanh(self.data)
+        return _record(out, local_grads, (self,), _tanh)
 
     def sigmoid(self) -> Value:
         """sigmoid(x) = 1 / (1 + e**-x); d/dx = s * (1 - s)"""
-        return self._unary(_sigmoid)
+        out, local_grads = _sigmoid(self.data)
+        return _record(out, local_grads, (self,), _sigmoid)
 
     def softplus(self) -> Value:
         """ln(1 + e**x); d/dx = sigmoid(x)"""
-        return self._unary(_softplus)
+        out, local_grads = _softplus(self.data)
+        return _record(out, local_grads, (self,), _softplus)
 
     def relu(self) -> Value:
         """max(0, x); d/dx = 1 if x > 0 else 0"""
-        return self._unary(_relu)
+        out, local_grads = _relu(self.data)
+        return _record(out, local_grads, (self,), _relu)
 
     @staticmethod
     def sum(terms: Iterable[Operand]) -> Value:
@@ -217,7 +231,8 @@ class Value:
         One node instead of a chain n deep: a loss over 1,000 samples stays shallow.
         """
         inputs, data = _values_and_data(terms, "Value.sum")
-        return _record(*_sum(*data), inputs, _sum)
+        out, local_grads = _sum(*data)
+        return _record(out, local_grads, inputs, _sum)
 
     @staticmethod
     def dot(
@@ -234,15 +249,18 @@ class Value:
                 f"Value.dot needs as many weights as inputs, got {len(ws)} and {len(xs)}"
             )
         if bias is None:
-            return _record(*_dot(*w_data, *x_data), ws + xs, _dot)
+            out, local_grads = _dot(*w_data, *x_data)
+            return _record(out, local_grads, ws + xs, _dot)
         b = bias if type(bias) is Value else _as_value(bias, "the bias of Value.dot")
-        return _record(*_dot_with_bias(*w_data, *x_data, b.data), (*ws, *xs, b), _dot_with_bias)
+        out, local_grads = _dot_with_bias(*w_data, *x_data, b.data)
+        return _record(out, local_grads, (*ws, *xs, b), _dot_with_bias)
 
     @staticmethod
     def logsumexp(terms: Iterable[Operand]) -> Value:
         """ln(e**x1 + ... + e**xn) as one node; d/dxi = softmax(x)i = e**xi / sum_j e**xj"""
         inputs, data = _values_and_data(terms, "Value.logsumexp")
-        return _record(*_logsumexp(*data), inputs, _logsumexp)
+        out, local_grads = _logsumexp(*data)
+        return _record(out, local_grads, inputs, _logsumexp)
 
     @staticmethod
     def apply(function: OpFunction, *inputs: Operand) -> Value:
@@ -268,9 +286,6 @@ class Value:
         values = tuple(_as_value(v, f"an input of {_name_of(function)}") for v in inputs)
         data, local_grads = _checked_call(function, values)
         return _record(data, local_grads, values, function)
-
-    def _unary(self, function: OpFunction) -> Value:
-        return _record(*function(self.data), (self,), function)
 
     # --------------------------------------------------------- derived ops
     # 2 + x: Python asks x, the right operand; a number on the left becomes a leaf.
@@ -870,6 +885,8 @@ def _operand(other: object) -> Any:
     not a number (so that Python can try that type's own method)."""
     if isinstance(other, Value):
         return other
+    if type(other) is float:  # the usual case, before the slower checks
+        return Value(other)
     if isinstance(other, numbers.Real) or type(other).__name__ == "bool_":
         return Value(to_float(other, "the other operand"))
     return NotImplemented
@@ -888,7 +905,9 @@ def _data_or_none(other: object) -> float | None:
 
 def _values_and_data(items: Iterable[Operand], op: str) -> tuple[tuple[Value, ...], list[float]]:
     """The items as Values (numbers wrapped), and their data: the n-ary ops' inputs."""
-    if isinstance(items, (Value, str)) or not isinstance(items, Iterable):
+    # A list or tuple, the usual case, skips the slower checks of what else was passed.
+    usual = type(items) is list or type(items) is tuple
+    if not usual and (isinstance(items, (Value, str)) or not isinstance(items, Iterable)):
         raise TypeError(f"{op} takes a list of numbers or Values, got {type(items).__name__}")
     values = tuple(items)
     # A shortcut: wrapping Values below would give the same. Its mutants change nothing or
