@@ -385,6 +385,12 @@ class Value:
         # each of those is then stored after its inputs, and nothing recurses deeply.
         return (_new_value, (), (self._values_below(), self._state()))
 
+    def __copy__(self) -> Value:
+        """copy.copy(v): a new value with v's data, grad, label, inputs and op."""
+        copied = _new_value()
+        copied.__setstate__(((), self._state()))
+        return copied
+
     def __setstate__(self, state: tuple[Any, ...]) -> None:
         _values_below, own = state
         (

@@ -108,5 +108,5 @@ OPS = [
 NOT_OPS = {
     "__init__", "__repr__", "__float__", "__lt__", "__le__", "__gt__", "__ge__",
     "backward", "zero_grad", "data", "grad", "label", "draw", "tree",
-    "backward_step", "__reduce__", "__setstate__",
+    "backward_step", "__reduce__", "__setstate__", "__copy__",
 }  # fmt: skip

@@ -950,3 +950,19 @@ def test_sigmoid_is_the_textbook_formula_to_the_last_bit():
     for x in (0.0, 0.9, 5.0):
         assert Value(x).sigmoid().data == 1.0 / (1.0 + math.exp(-x))
         assert Value(-x).sigmoid().data == math.exp(-x) / (1.0 + math.exp(-x))
+
+
+def test_copy_of_a_value_shares_its_inputs():
+    import copy
+
+    x = Value(2.0, label="x")
+    y = x * 3.0
+    y.label = "y"
+    shallow = copy.copy(y)
+    assert shallow is not y and shallow.inputs == y.inputs and shallow.inputs[0] is x
+    assert (shallow.data, shallow.label, shallow.op, tuple(shallow.local_grads)) == (
+        6.0,
+        "y",
+        "*",
+        (3.0, 2.0),
+    )
