@@ -29,6 +29,7 @@ import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from types import FunctionType as _FunctionType
 from typing import TYPE_CHECKING, Any, Union
 
 if TYPE_CHECKING:
@@ -77,8 +78,13 @@ class Value:
 
     def __init__(self, data: Number, label: str = "", *lecture_form: object) -> None:
         """A leaf: `Value(2.0)` or `Value(2.0, label="x")`. Ops make all other values."""
-        if lecture_form or not isinstance(label, str):
+        if lecture_form or isinstance(label, (tuple, list, set)):
             raise TypeError(_LECTURE_CONSTRUCTOR_HINT)
+        if not isinstance(label, str):
+            raise TypeError(
+                f"label must be a str, got {type(label).__name__}: {_short_repr(label)}. "
+                "Call Value(data, label='x')."
+            )
         self.data = to_float(data)
         self.grad = 0.0
         self.label = label
@@ -113,7 +119,8 @@ class Value:
 
     @property
     def is_leaf(self) -> bool:
-        """True for a value made by `Value(...)` (an input or a weight), not by an op."""
+        """True for a value with no inputs: one made by `Value(...)` (an input or a weight),
+        or under `no_grad()`, or by an op of no inputs (`Value.sum([])`)."""
         return not self.inputs
 
     # Comparisons look at data only. == and hash stay by identity (the defaults),
@@ -410,12 +417,14 @@ class Value:
     def _op_state(self) -> tuple[OpFunction | None, tuple[float, ...]]:
         return self.function, self.constants
 
-    def _values_below(self) -> list[Value]:
+    def _values_below(self) -> list[Any]:
         if not self.inputs or _pickling.claim(self):
             return []  # a leaf, or listed by a value above it: its inputs are stored already
-        below = Graph(self).values[:-1]
+        below: list[Any] = Graph(self).values[:-1]
         _pickling.listed([v for v in below if v.inputs])
-        return below
+        # Stored after the values it follows, the marker ends this listing: a value that the
+        # pickle had already stored was never claimed, and must not stay listed.
+        return [*below, _EndOfListing()]
 
 
 # ------------------------------------------------------------ the graph, as a whole
@@ -441,8 +450,9 @@ class Graph:
     (0.248, True)
 
     What a re-run repeats is the ops; what it cannot repeat is Python: an `if` on a
-    value's data, the constants that became leaves (a loss's labels), or a different
-    batch. Build the graph again when those change.
+    value's data, the constants that became leaves (a loss's labels, and any value made
+    under `no_grad()`, which has no inputs), or a different batch. Build the graph again
+    when those change.
     """
 
     __slots__ = ("_inner", "root", "values")
@@ -472,8 +482,12 @@ class Graph:
         its data and local grads, in place, and its grad reset to 0 (leaves keep theirs).
         Returns the root's new data. An op's error is the same as on the first run."""
         for node in self._inner:
-            data = [input_value.data for input_value in node.inputs]
-            node.data, node.local_grads = node.function(*data, *node.constants)  # type: ignore[misc]
+            function = node.function
+            if type(function) is _FunctionType and function in _OP_NAMES:
+                data = [input_value.data for input_value in node.inputs]  # a built-in op
+                node.data, node.local_grads = function(*data, *node.constants)
+            else:  # your own op: checked as Value.apply checked it on the first run
+                node.data, node.local_grads = _checked_call(function, node.inputs)  # type: ignore[arg-type]
             node.grad = 0.0
         return self.root.data
 
@@ -513,21 +527,24 @@ def no_grad() -> Iterator[None]:
     >>> y.data, y.inputs
     (9.0, ())
     """
-    token = _recording.set(False)
+    previous = _recording.get()
+    _recording.set(False)
     try:
         yield
     finally:
-        _recording.reset(token)
+        # set, not reset(token): a generator may leave the block in another context.
+        _recording.set(previous)
 
 
 @contextmanager
 def enable_grad() -> Iterator[None]:
     """Record the graph again inside a `no_grad()` block (gradcheck uses it)."""
-    token = _recording.set(True)
+    previous = _recording.get()
+    _recording.set(True)
     try:
         yield
     finally:
-        _recording.reset(token)
+        _recording.set(previous)
 
 
 def is_recording() -> bool:
@@ -988,3 +1005,11 @@ class _Pickling(threading.local):
 
 
 _pickling = _Pickling()
+
+
+class _EndOfListing:
+    """The last item of a listing (see `Value._values_below`): stored, it clears it."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        _pickling.ids.clear()
+        return (type(None), ())

@@ -966,3 +966,41 @@ def test_copy_of_a_value_shares_its_inputs():
         "*",
         (3.0, 2.0),
     )
+
+
+def test_no_grad_left_in_another_context_is_no_error():
+    import contextvars
+
+    def evaluate():
+        with no_grad():
+            yield is_recording()
+        yield is_recording()
+
+    def scenario() -> list[bool]:
+        steps = evaluate()
+        first = next(steps)
+        # Resumed in another context, as an async generator or a fixture may be: leaving
+        # the block there restores what it found, rather than raising ValueError.
+        second = contextvars.copy_context().run(next, steps)
+        return [first, second]
+
+    assert contextvars.copy_context().run(scenario) == [False, True]
+    assert is_recording()
+
+
+def test_value_label_of_another_type_says_label_must_be_a_str():
+    with pytest.raises(TypeError, match=r"label must be a str, got NoneType: None"):
+        Value(1.0, label=None)  # type: ignore[arg-type]
+
+
+def test_pickling_two_values_of_one_deep_graph_then_one_again():
+    import pickle
+
+    x = Value(1.0)
+    middle = x
+    for _ in range(5_000):
+        middle = middle * 1.0
+    top = middle * 1.0 + 2.0
+    restored_middle, restored_top = pickle.loads(pickle.dumps([middle, top]))
+    assert restored_top.inputs[0].inputs[0] is restored_middle
+    assert pickle.loads(pickle.dumps(middle)).data == 1.0  # no value left listed

@@ -267,3 +267,36 @@ def test_numbers_in_a_re_run_graph_are_plain_floats():
     y = x**2
     Graph(y).forward()
     assert type(y.data) is float and y.data == 9.0 and math.isfinite(y.local_grads[0])
+
+
+def test_re_run_checks_your_own_op_as_value_apply_does():
+    def step(x: float) -> tuple[float, list[float]]:
+        return (1 if x > 0 else 0), [0.0]  # an int and a list: taken as float and tuple
+
+    def squares(x: float):
+        return x * x, (2 * x for _ in range(1))  # a generator, used up after one pass
+
+    x = Value(-1.0)
+    y = Value.apply(step, x)
+    graph = Graph(y)
+    x.data = 2.0
+    graph.forward()
+    assert type(y.data) is float and y.data == 1.0 and y.local_grads == (0.0,)
+    z = Value.apply(squares, x)
+    graph = Graph(z)
+    graph.forward()
+    graph.backward()
+    graph.forward()
+    x.grad = 0.0
+    graph.backward()
+    assert x.grad == 4.0  # a second pass still has its local grad
+
+
+def test_values_made_under_no_grad_are_constants_to_a_re_run():
+    w = Value(1.0)
+    with no_grad():
+        target = w * 2.0
+    loss = (w - target) ** 2
+    graph = Graph(loss)
+    w.data = 5.0
+    assert graph.forward() == (5.0 - 2.0) ** 2  # target kept its data: as the docstring says

@@ -154,7 +154,7 @@ def test_recorder_refuses_a_page_of_diverged_weights():
     recorder = Recorder(model, [[0.0, 1.0]], [1])
     recorder.record(1.0, 0.0)
     model.parameters()[0].data = float("inf")
-    recorder.record(float("inf"), 0.0)
+    recorder.record(1e300, 0.0)  # a finite loss, but weights gone to infinity
     with pytest.raises(ValueError, match="not finite at step 1: training diverged"):
         recorder.page()
 
@@ -297,3 +297,14 @@ def test_pictures_say_what_to_install_without_matplotlib(run, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     with pytest.raises(ModuleNotFoundError, match=re.escape("pip install 'micrograd[demos]'")):
         live.write_gif(recorder, Path("never.gif"))
+
+
+def test_record_refuses_a_loss_that_is_not_finite():
+    from micrograd import MLP
+    from micrograd.viz.replay import Recorder
+
+    model = MLP(2, [3, 1], seed=1)
+    recorder = Recorder(model, [[0.0, 1.0], [1.0, 0.0]], [0, 1])
+    with pytest.raises(ValueError, match=r"the loss is nan: training diverged"):
+        recorder.record(float("nan"), 0.5)
+    assert recorder.states == []

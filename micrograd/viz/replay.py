@@ -142,6 +142,11 @@ class Recorder:
         """
         loss = _number(loss.data if isinstance(loss, Value) else loss, "the loss")
         accuracy = _number(accuracy, "the accuracy")
+        if not math.isfinite(loss):  # a page cannot show it, and the run learns nothing more
+            raise ValueError(
+                f"the loss is {loss!r}: training diverged, so there is nothing to replay; "
+                "try a smaller learning rate"
+            )
         if not 0.0 <= accuracy <= 1.0:
             raise ValueError(f"the accuracy is a fraction of points from 0 to 1, got {accuracy!r}")
         step = 0 if self._states.latest is None else self._states.latest[0] + 1
