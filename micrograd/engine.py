@@ -28,7 +28,7 @@ import sys
 import threading
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from types import FunctionType as _FunctionType
 from typing import TYPE_CHECKING, Any, Union
 
@@ -514,8 +514,7 @@ class Graph:
 _recording: contextvars.ContextVar[bool] = contextvars.ContextVar("recording", default=True)
 
 
-@contextmanager
-def no_grad() -> Iterator[None]:
+def no_grad() -> AbstractContextManager[None]:
     """Compute values without recording a graph, e.g. to evaluate or plot a model.
 
     Values made inside have no inputs, so they cost less memory and time and `backward()`
@@ -527,23 +526,22 @@ def no_grad() -> Iterator[None]:
     >>> y.data, y.inputs
     (9.0, ())
     """
+    return _recording_set_to(False)
+
+
+def enable_grad() -> AbstractContextManager[None]:
+    """Record the graph again inside a `no_grad()` block (gradcheck uses it)."""
+    return _recording_set_to(True)
+
+
+@contextmanager
+def _recording_set_to(recording: bool) -> Iterator[None]:
     previous = _recording.get()
-    _recording.set(False)
+    _recording.set(recording)
     try:
         yield
     finally:
         # set, not reset(token): a generator may leave the block in another context.
-        _recording.set(previous)
-
-
-@contextmanager
-def enable_grad() -> Iterator[None]:
-    """Record the graph again inside a `no_grad()` block (gradcheck uses it)."""
-    previous = _recording.get()
-    _recording.set(True)
-    try:
-        yield
-    finally:
         _recording.set(previous)
 
 

@@ -13,41 +13,23 @@ import html
 import math
 import random
 import re
-import shutil
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser import chromium, require_chromium
 
 from micrograd import MLP, SGD, Value, data, no_grad
 from micrograd.losses import accuracy, cross_entropy, max_margin
 from micrograd.viz.replay import Recorder, State
 
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+require_chromium()  # skips this module where there is no browser
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-if CHROMIUM is None or CHROMEDRIVER is None:
-    pytest.skip("Chromium and chromedriver are not installed", allow_module_level=True)
-
-# As in test_steps_browser: as root, on a machine without network, nothing that calls home.
-FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1280,800",
-]
 HOSTILE = '<img src=x onerror="window.injected = 1"> & </script>'
 
 READ_PAGE = """
@@ -77,22 +59,8 @@ return [...canvas.getContext("2d").getImageData(i, canvas.height - 1 - j, 1, 1).
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    profile = tempfile.mkdtemp(prefix="micrograd-chromium-")
-    for flag in [*FLAGS, f"--user-data-dir={profile}"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    # An explicit chromedriver: selenium then never tries to download one.
-    service = webdriver.ChromeService(executable_path=CHROMEDRIVER)
-    driver = webdriver.Chrome(service=service, options=options)
-    driver.set_page_load_timeout(20)
-    driver.set_script_timeout(10)
-    try:
+    with chromium("1280,800") as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 class Run:

@@ -11,7 +11,6 @@ chromium and chromium-driver)."""
 from __future__ import annotations
 
 import shutil
-import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,34 +18,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from browser import chromium, require_chromium
 from graphs import lecture_neuron
 
 from micrograd import Value
 from micrograd.steps import backprop_steps
 
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+require_chromium()  # skips this module where there is no browser
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
 TIMES = "\u00d7"  # the multiplication sign that the page writes
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-if CHROMIUM is None or CHROMEDRIVER is None:
-    pytest.skip("Chromium and chromedriver are not installed", allow_module_level=True)
 if shutil.which("dot") is None:
     pytest.skip("the Graphviz program dot is not installed", allow_module_level=True)
 
-# As root, on a machine without network: no sandbox, no GPU, nothing that calls home.
-FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1400,900",
-]
 HOSTILE = '<img src=x onerror="window.injected = 1"> & "q" </script>'
 
 # What the page shows, read the way a student reads it. A value's box (a group without an
@@ -71,22 +55,8 @@ return {
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    profile = tempfile.mkdtemp(prefix="micrograd-chromium-")
-    for flag in [*FLAGS, f"--user-data-dir={profile}"]:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    # An explicit chromedriver: selenium then never tries to download one.
-    service = webdriver.ChromeService(executable_path=CHROMEDRIVER)
-    driver = webdriver.Chrome(service=service, options=options)
-    driver.set_page_load_timeout(20)
-    driver.set_script_timeout(10)
-    try:
+    with chromium("1400,900") as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

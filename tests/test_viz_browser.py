@@ -10,40 +10,25 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser import chromium, require_chromium
 
 from micrograd import MLP, Value
 from micrograd.viz import draw_dot, draw_mlp, render, renderer
 
-webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
+require_chromium()  # skips this module where there is no browser
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 GRAPHVIZ_PURE = shutil.which(
     "graphviz-pure",
     path=os.pathsep.join([os.environ.get("PATH", ""), renderer._python_scripts_dir()]),
 )
-if CHROMIUM is None or CHROMEDRIVER is None:
-    pytest.skip("Chromium and chromedriver are not installed", allow_module_level=True)
 if GRAPHVIZ_PURE is None:
     pytest.skip("graphviz-pure is not installed", allow_module_level=True)
 
-FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--window-size=1400,900",
-]
 
 # Each text as the browser draws it, against the smallest box or oval of its node around
 # its middle; each text of the legend against the right edge of the picture.
@@ -74,20 +59,8 @@ return out;
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    profile = tempfile.mkdtemp(prefix="micrograd-chromium-")
-    for flag in [*FLAGS, f"--user-data-dir={profile}"]:
-        options.add_argument(flag)
-    # An explicit chromedriver: selenium then never tries to download one.
-    service = webdriver.ChromeService(executable_path=CHROMEDRIVER)
-    driver = webdriver.Chrome(service=service, options=options)
-    driver.set_page_load_timeout(20)
-    try:
+    with chromium("1400,900") as driver:
         yield driver
-    finally:
-        driver.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 @pytest.fixture
