@@ -10,6 +10,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -57,3 +58,16 @@ def chromium(window_size: str) -> Iterator[Any]:
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+def open_page(browser: Any, page: Path, read: str, fragment: str = "") -> Any:
+    """Load `page` (at `#fragment`) afresh and return what the script `read` reads from it."""
+    browser.get("about:blank")  # a fresh load, even when only the fragment differs
+    browser.get(page.as_uri() + fragment)
+    return browser.execute_script(read)
+
+
+def press(browser: Any, key: str, read: str) -> Any:
+    """Press `key` on the page and return what the script `read` reads from it then."""
+    browser.find_element("tag name", "body").send_keys(key)
+    return browser.execute_script(read)

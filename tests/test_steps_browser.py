@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import chromium, require_chromium
+from browser import chromium, open_page, press, require_chromium
 from graphs import lecture_neuron
 
 from micrograd import Value
@@ -79,14 +79,11 @@ def _read(browser: Any) -> dict[str, Any]:
 
 
 def _open(browser: Any, page: Path, fragment: str = "") -> dict[str, Any]:
-    browser.get("about:blank")  # a fresh load, even when only the fragment differs
-    browser.get(page.as_uri() + fragment)
-    return _read(browser)
+    return open_page(browser, page, READ_PAGE, fragment)
 
 
 def _press(browser: Any, key: str) -> dict[str, Any]:
-    browser.find_element("tag name", "body").send_keys(key)
-    return _read(browser)
+    return press(browser, key, READ_PAGE)
 
 
 def _no_errors(browser: Any) -> None:
